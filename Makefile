@@ -1,0 +1,24 @@
+# The two commands a newcomer needs are `make demo` and `make test` (see README.md).
+# The work is done by scripts/sdo; these targets only name it.
+.PHONY: demo test test-engine lint bench wheel clean
+
+demo:  ## serve Odoo with the demo department on http://localhost:8069
+	@scripts/sdo demo
+
+test:  ## lint, then the whole suite against a fresh database
+	@scripts/sdo test
+
+test-engine:  ## only the odoo-free tests (no Odoo, no database)
+	@scripts/sdo test-engine
+
+lint:
+	@scripts/sdo lint
+
+bench:  ## benchmarks on a generated department (BENCH=<word>, BENCH_LEADS=<n>)
+	@scripts/sdo bench
+
+wheel:
+	@python3 -m pip wheel . --no-deps -w dist
+
+clean:  ## removes the environment and build output; databases stay
+	rm -rf .venv dist build *.egg-info

@@ -1,0 +1,18 @@
+"""Plain pytest of the addon's odoo-free engine.
+
+The addon's own ``__init__`` imports odoo; the engine never does. Registering
+``sales_dept_org`` as a bare package (its folder, without running its
+``__init__``) lets ``import sales_dept_org.engine...`` work on a machine
+without Odoo.
+"""
+
+import sys
+import types
+from pathlib import Path
+
+ADDON_DIR = Path(__file__).resolve().parent.parent / "sales_dept_org"
+
+if "sales_dept_org" not in sys.modules:
+    package = types.ModuleType("sales_dept_org")
+    package.__path__ = [str(ADDON_DIR)]
+    sys.modules["sales_dept_org"] = package
