@@ -118,6 +118,7 @@ class CrmLead(models.Model):
             leaving._sales_stage_log_close()
         if moving:
             moving._sales_stage_log_move(from_stages, override)
+            moving._sales_warn_without_task()
         if restored:
             restored._sales_stage_log_open(stage_from="same")
         if {"user_id", "team_id"} & set(vals):
@@ -375,6 +376,24 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     # Mandatory task
     # ------------------------------------------------------------------
+    def _sales_warn_without_task(self):
+        """Teams in "warn" mode: the move goes through, the user is told."""
+        bare = self.filtered(
+            lambda lead: lead.team_id.sales_task_mode == "warn" and lead.has_no_task
+        )
+        if bare:
+            self.env.user._bus_send(
+                "simple_notification",
+                {
+                    "type": "warning",
+                    "title": self.env._("No next step"),
+                    "message": self.env._(
+                        "Plan the next activity for: %(leads)s",
+                        leads=", ".join(bare[:10].mapped("display_name")),
+                    ),
+                },
+            )
+
     def _sales_task_owner(self):
         self.ensure_one()
         return self.user_id or self.team_id.user_id
@@ -396,10 +415,15 @@ class CrmLead(models.Model):
             self.env.ref("mail.mail_activity_data_call"), self.env._("First contact with the lead")
         )
 
-    def _sales_schedule(self, activity_type, summary):
-        """Creates one activity per lead for its owner, due today, in one create."""
+    def _sales_schedule(self, activity_type, summary, user_of=None):
+        """Creates one activity per lead, due today, in one create.
+
+        ``user_of(lead)`` gives the assignee (the lead's owner by default) and
+        ``summary`` is a text or ``summary(lead)``.
+        """
         if not self:
             return self.env["mail.activity"]
+        user_of = user_of or (lambda lead: lead._sales_task_owner())
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
         return (
@@ -412,8 +436,8 @@ class CrmLead(models.Model):
                         "res_model_id": model_id,
                         "res_id": lead.id,
                         "activity_type_id": activity_type.id,
-                        "summary": summary,
-                        "user_id": lead._sales_task_owner().id,
+                        "summary": summary(lead) if callable(summary) else summary,
+                        "user_id": user_of(lead).id,
                         "date_deadline": today,
                     }
                     for lead in self
@@ -502,40 +526,33 @@ class CrmLead(models.Model):
             )
             .mapped("res_id")
         )
-        model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": lead.id,
-                    "activity_type_id": stuck_type.id,
-                    "summary": self.env._(
-                        "Stuck in %(stage)s for over %(days)s days",
-                        stage=lead.stage_id.name,
-                        days=lead.stage_id.sales_max_days,
-                    ),
-                    "user_id": lead.team_id.user_id.id,
-                    "date_deadline": today,
-                }
-                for lead in self
-                if lead.team_id.user_id and lead.id not in already
-            ]
+        alerted = self.filtered(lambda lead: lead.team_id.user_id and lead.id not in already)
+        alerted._sales_schedule(
+            stuck_type,
+            lambda lead: self.env._(
+                "Stuck in %(stage)s for over %(days)s days",
+                stage=lead.stage_id.name,
+                days=lead.stage_id.sales_max_days,
+            ),
+            user_of=lambda lead: lead.team_id.user_id,
         )
 
     @api.model
     def _sales_refresh_overdue(self):
         """Deadlines pass with time, not with a write: flag the leads whose task became overdue."""
         today = fields.Date.context_today(self)
-        late = (
-            self.env["mail.activity"]
-            .sudo()
-            ._read_group(
-                [("res_model", "=", self._name), ("date_deadline", "<", today)], ["res_id"]
-            )
-        )
+        stuck_alert = self.env.ref(STUCK_ALERT_TYPE)
+        # One query: the activities are filtered in a sub-select, not fetched.
         leads = self.search(
-            [("id", "in", [res_id for (res_id,) in late]), ("has_overdue_task", "=", False)]
+            [
+                ("has_overdue_task", "=", False),
+                ("active", "=", True),
+                (
+                    "activity_ids",
+                    "any",
+                    [("date_deadline", "<", today), ("activity_type_id", "!=", stuck_alert.id)],
+                ),
+            ]
         )
         self.env.add_to_compute(self._fields["has_overdue_task"], leads)
         leads.flush_recordset(["has_overdue_task"])

@@ -116,7 +116,9 @@ class SalesDisciplineDaily(models.Model):
             ),
         }
         missing = defaultdict(int)
-        for stage in self.env["crm.stage"].search([("sales_required_field_ids", "!=", False)]):
+        for stage in self.env["crm.stage"].search(
+            [("sales_required_field_ids", "!=", False), ("is_won", "=", False)]
+        ):
             empty = expression.OR(
                 [_empty_domain(field) for field in stage.sales_required_field_ids]
             )
