@@ -85,7 +85,7 @@ class CrmLead(models.Model):
         leads.browse(
             [lead.id for lead, vals in zip(leads, vals_list, strict=True) if vals.get("stage_id")]
         )._sales_check_entry_on_create()
-        leads._sales_stage_log_open(stage_from=False)
+        leads._sales_stage_log_open()
         leads._sales_create_first_tasks()
         return leads
 
@@ -95,8 +95,6 @@ class CrmLead(models.Model):
         override = False
         if "stage_id" in vals:
             moving = self.filtered(lambda lead: lead.stage_id.id != vals["stage_id"])
-            if moving:
-                vals = dict(vals, is_stuck=False)
         if vals.get("active") and "stage_id" not in vals:
             restored = self.filtered(lambda lead: not lead.active)
         converted = (
@@ -110,17 +108,21 @@ class CrmLead(models.Model):
             checks += [(lead, lead.stage_id, lead.stage_id) for lead in restored + converted]
             override = self._sales_check_stage_rules(checks, vals)
         from_stages = {lead.id: lead.stage_id for lead in moving}
+        unstuck = moving.filtered("is_stuck")
         leaving = self.filtered("active") if vals.get("active") is False else self.browse()
 
         result = super().write(vals)
 
         if leaving:
             leaving._sales_stage_log_close()
+        if unstuck:
+            # A lead that moves is no longer stuck (only those that moved).
+            super(CrmLead, unstuck).write({"is_stuck": False})
         if moving:
             moving._sales_stage_log_move(from_stages, override)
             moving._sales_warn_without_task()
         if restored:
-            restored._sales_stage_log_open(stage_from="same")
+            restored._sales_stage_log_open(from_current=True)
         if {"user_id", "team_id"} & set(vals):
             (self - moving - restored)._sales_stage_log_follow_owner()
         return result
@@ -326,9 +328,9 @@ class CrmLead(models.Model):
             if lead.stage_id and lead.active
         ]
 
-    def _sales_stage_log_open(self, stage_from):
-        """Starts a row for new leads (``stage_from=False``) or restored ones (``"same"``)."""
-        from_stages = {lead.id: lead.stage_id for lead in self} if stage_from == "same" else {}
+    def _sales_stage_log_open(self, from_current=False):
+        """Starts a row for new leads, or for restored ones (from their own stage)."""
+        from_stages = {lead.id: lead.stage_id for lead in self} if from_current else {}
         values = self._sales_stage_log_values(from_stages)
         if values:
             self.env["sales.lead.stage.log"].sudo().create(values)
