@@ -191,7 +191,9 @@ def _tags(gen):
     """About 60 % of the leads carry one tag, 20 % a second one."""
     tags = gen.env["crm.tag"].create([{"name": name} for name in TAGS]).ids
     first_tag = SQL("floor(%s * %s)::int", bulk.rand(SQL("i"), 30), len(tags))
-    gen.cr.execute(
+    bulk.insert(
+        gen.cr,
+        "crm_tag_rel",
         SQL(
             """INSERT INTO crm_tag_rel (lead_id, tag_id)
                SELECT id, (%(tags)s)[1 + %(first_tag)s] FROM bench_lead WHERE %(r_one)s < 0.6
@@ -202,5 +204,5 @@ def _tags(gen):
             first_tag=first_tag,
             count=len(tags),
             r_one=bulk.rand(SQL("i"), 31),
-        )
+        ),
     )
