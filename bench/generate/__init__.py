@@ -167,3 +167,6 @@ from . import people  # noqa: E402
 from . import customers  # noqa: E402
 from . import leads  # noqa: E402
 from . import activities  # noqa: E402
+from . import sales  # noqa: E402
+from . import invoices  # noqa: E402
+from . import stage_log  # noqa: E402

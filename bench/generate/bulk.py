@@ -64,6 +64,9 @@ def reserve_ids(cr, table, count):
     return first
 
 
+_LOADING = set()  # tables inside a bulk_load block (nested blocks do nothing)
+
+
 @contextmanager
 def bulk_load(cr, table):
     """Loads ``table`` without its plain indexes and foreign keys, then puts
@@ -71,7 +74,11 @@ def bulk_load(cr, table):
     far less than per-row index updates and per-row foreign key triggers
     (``crm_lead`` has 27 indexes, 7 of them trigram, and ~20 foreign keys).
     Re-adding a foreign key checks every row, so the keys stay valid.
-    Indexes backing a constraint (primary key, unique) stay in place."""
+    Indexes backing a constraint (primary key, unique) stay in place; wrap
+    several inserts into one table in one block to rebuild only once."""
+    if table in _LOADING:
+        yield
+        return
     cr.execute(
         SQL(
             """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
@@ -96,7 +103,11 @@ def bulk_load(cr, table):
         cr.execute(
             SQL("ALTER TABLE %s DROP CONSTRAINT %s", SQL.identifier(table), SQL.identifier(name))
         )
-    yield
+    _LOADING.add(table)
+    try:
+        yield
+    finally:
+        _LOADING.discard(table)
     for _name, definition in indexes:
         cr.execute(SQL(definition))
     for name, definition in foreign_keys:
@@ -118,8 +129,9 @@ def insert(cr, table, query):
 
 
 def clone(cr, table, template_id, source, overrides, where=None):
-    """Copies row ``template_id`` of ``table`` once per row of ``source``
-    (loaded with :func:`bulk_load`).
+    """Copies row ``template_id`` of ``table`` once per row of ``source``, under
+    :func:`bulk_load`. ``template_id`` may be an SQL expression over ``source``
+    (one template per company, say).
 
     ``source`` is the FROM item(s) giving the rows (e.g. ``SQL("bench_person p")``),
     ``overrides`` maps column names to SQL expressions over ``source`` (``id``

@@ -176,7 +176,7 @@ def leads(gen):
             "date_last_stage_update": last_change,
             "date_closed": SQL("l.closed"),
             "day_open": 0,
-            "day_close": SQL("extract(epoch FROM l.closed - l.created) / 86400"),
+            "day_close": SQL("extract(day FROM l.closed - l.created)"),
             "date_deadline": SQL(
                 "CASE WHEN l.outcome = 'open' THEN (l.created + interval '45 days')::date END"
             ),
