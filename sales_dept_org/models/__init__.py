@@ -2,3 +2,8 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import sales_dept_demo
+from . import crm_team
+from . import crm_lead
+from . import mail_activity
+from . import sales_lead_stage_log
+from . import sales_discipline_daily
