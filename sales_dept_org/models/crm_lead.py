@@ -200,7 +200,7 @@ class CrmLead(models.Model):
             items = problems[lead]
             missing = [
                 field.field_description
-                for field in to_stage.sales_required_field_ids
+                for field in to_stage.sales_required_field_ids.sorted("field_description")
                 if not lead._sales_value_filled(field.name, vals)
             ]
             if missing:
