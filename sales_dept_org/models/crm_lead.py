@@ -14,6 +14,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import create_index
 
 from ..engine.stage_moves import classify_move
 
@@ -22,6 +23,7 @@ from ..engine.stage_moves import classify_move
 OVERRIDE_REASON_KEY = "sales_stage_override_reason"
 RULES_OFF_KEY = "sales_stage_rules_off"
 STUCK_ALERT_TYPE = "sales_dept_org.mail_activity_type_stuck_lead"
+OVERDUE_REFRESHED_PARAM = "sales_dept_org.overdue_refreshed_on"
 
 
 class CrmLead(models.Model):
@@ -54,6 +56,18 @@ class CrmLead(models.Model):
         related="stage_id.sales_checklist", string="Stage Checklist"
     )
     sales_stage_log_ids = fields.One2many("sales.lead.stage.log", "lead_id", "Stage History")
+
+    def _auto_init(self):
+        super()._auto_init()
+        # The daily job looks for newly stuck leads among the open unflagged
+        # ones; the predicate is the SQL the ORM writes for its domain.
+        create_index(
+            self.env.cr,
+            "crm_lead_sales_stuck_candidate_idx",
+            self._table,
+            ["stage_id", "date_last_stage_update"],
+            where='"active" = TRUE AND ("is_stuck" IS NULL OR "is_stuck" = FALSE)',
+        )
 
     @api.depends(
         "active",
@@ -108,15 +122,15 @@ class CrmLead(models.Model):
             checks += [(lead, lead.stage_id, lead.stage_id) for lead in restored + converted]
             override = self._sales_check_stage_rules(checks, vals)
         from_stages = {lead.id: lead.stage_id for lead in moving}
-        unstuck = moving.filtered("is_stuck")
         leaving = self.filtered("active") if vals.get("active") is False else self.browse()
+        unstuck = (moving | leaving).filtered("is_stuck")
 
         result = super().write(vals)
 
         if leaving:
             leaving._sales_stage_log_close()
         if unstuck:
-            # A lead that moves is no longer stuck (only those that moved).
+            # A lead that moves or is lost is no longer stuck (only those).
             super(CrmLead, unstuck).write({"is_stuck": False})
         if moving:
             moving._sales_stage_log_move(from_stages, override)
@@ -504,22 +518,16 @@ class CrmLead(models.Model):
         Returns how many newly stuck leads remain. Leads already marked are not
         selected again, so a second run adds no activity.
         """
-        stuck_domain = self._sales_stuck_domain(fields.Datetime.now())
-        # One scan finds both kinds of change: newly stuck leads, and leads no
-        # longer past the limit (lost, or the stage's limit was raised).
-        changing = expression.OR(
-            [
-                expression.AND([[("is_stuck", "=", False)], stuck_domain]),
-                [("is_stuck", "=", True), "!", *stuck_domain],
-            ]
+        # Leads leave the flag when they move or are lost (write) or when their
+        # stage's limit changes (crm.stage write), so the search only looks for
+        # newly stuck leads, through a partial index of the unflagged open leads.
+        todo = expression.AND(
+            [self._sales_stuck_domain(fields.Datetime.now()), [("is_stuck", "=", False)]]
         )
-        leads = self.search_fetch(changing, ["is_stuck"], limit=batch_size, order="id")
-        released = leads.filtered("is_stuck")
-        released.write({"is_stuck": False})
-        stuck = leads - released
-        stuck.write({"is_stuck": True})
-        stuck._sales_tell_head_stuck()
-        return self.search_count(changing) if len(leads) == batch_size else 0
+        leads = self.search(todo, limit=batch_size, order="id")
+        leads.write({"is_stuck": True})
+        leads._sales_tell_head_stuck()
+        return self.search_count(todo) if len(leads) == batch_size else 0
 
     def _sales_tell_head_stuck(self):
         stuck_type = self.env.ref(STUCK_ALERT_TYPE)
@@ -551,18 +559,18 @@ class CrmLead(models.Model):
     def _sales_refresh_overdue(self):
         """Deadlines pass with time, not with a write: flag the leads whose task became overdue."""
         today = fields.Date.context_today(self)
-        stuck_alert = self.env.ref(STUCK_ALERT_TYPE)
-        # One query: the activities are filtered in a sub-select, not fetched.
+        params = self.env["ir.config_parameter"].sudo()
+        # Only deadlines passed since the last refresh: earlier ones were flagged then.
+        since = params.get_param(OVERDUE_REFRESHED_PARAM)
+        late = [
+            ("date_deadline", "<", today),
+            ("activity_type_id", "!=", self.env.ref(STUCK_ALERT_TYPE).id),
+        ]
+        if since:
+            late.append(("date_deadline", ">=", since))
         leads = self.search(
-            [
-                ("has_overdue_task", "=", False),
-                ("active", "=", True),
-                (
-                    "activity_ids",
-                    "any",
-                    [("date_deadline", "<", today), ("activity_type_id", "!=", stuck_alert.id)],
-                ),
-            ]
+            [("has_overdue_task", "=", False), ("active", "=", True), ("activity_ids", "any", late)]
         )
         self.env.add_to_compute(self._fields["has_overdue_task"], leads)
         leads.flush_recordset(["has_overdue_task"])
+        params.set_param(OVERDUE_REFRESHED_PARAM, fields.Date.to_string(today))
