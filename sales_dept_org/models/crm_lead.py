@@ -58,7 +58,7 @@ class CrmLead(models.Model):
     sales_stage_log_ids = fields.One2many("sales.lead.stage.log", "lead_id", "Stage History")
 
     def _auto_init(self):
-        super()._auto_init()
+        result = super()._auto_init()
         # The daily job looks for newly stuck leads among the open unflagged
         # ones; the predicate is the SQL the ORM writes for its domain.
         create_index(
@@ -68,6 +68,7 @@ class CrmLead(models.Model):
             ["stage_id", "date_last_stage_update"],
             where='"active" = TRUE AND ("is_stuck" IS NULL OR "is_stuck" = FALSE)',
         )
+        return result
 
     @api.depends(
         "active",
@@ -524,10 +525,16 @@ class CrmLead(models.Model):
         todo = expression.AND(
             [self._sales_stuck_domain(fields.Datetime.now()), [("is_stuck", "=", False)]]
         )
-        leads = self.search(todo, limit=batch_size, order="id")
+        query = self._search(todo)
+        # No ORDER BY and no LIMIT: with either, PostgreSQL misjudges how many
+        # leads match and walks the whole table instead of the partial index.
+        # The ids of newly stuck leads are few on any night but the first.
+        query.order = None
+        candidate_ids = query.get_result_ids()
+        leads = self.browse(candidate_ids[:batch_size])
         leads.write({"is_stuck": True})
         leads._sales_tell_head_stuck()
-        return self.search_count(todo) if len(leads) == batch_size else 0
+        return len(candidate_ids) - len(leads)
 
     def _sales_tell_head_stuck(self):
         stuck_type = self.env.ref(STUCK_ALERT_TYPE)
