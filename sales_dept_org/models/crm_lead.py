@@ -49,7 +49,7 @@ class CrmLead(models.Model):
         copy=False,
         readonly=True,
         help="The lead stayed in its stage longer than the stage allows; set by "
-        "the daily discipline job, cleared when the lead moves.",
+        "the daily discipline job, cleared when the lead moves or is lost.",
     )
     sales_stage_script = fields.Html(related="stage_id.sales_script", string="Stage Script")
     sales_stage_checklist = fields.Html(
@@ -161,7 +161,7 @@ class CrmLead(models.Model):
         if self._sales_rules_off():
             return
         checks = [(lead, lead.stage_id, lead.stage_id) for lead in self if lead.stage_id]
-        checks = [check for check in checks if check[2].sales_required_field_ids]
+        checks = [check for check in checks if check[2].sudo().sales_required_field_ids]
         if checks:
             self._sales_check_stage_rules(checks, {}, creating=True)
 
