@@ -14,6 +14,11 @@
         "security/ir.model.access.csv",
         "views/crm_stage_views.xml",
         "views/hr_employee_views.xml",
+        "views/crm_team_member_views.xml",
+        "views/crm_team_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/sales_organisation_check_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -2,3 +2,8 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import sales_dept_demo
+from . import res_company
+from . import res_config_settings
+from . import crm_team_member
+from . import crm_team
+from . import crm_lead

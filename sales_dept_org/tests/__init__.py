@@ -1,2 +1,3 @@
 from . import test_foundation
 from . import test_demo_department
+from . import test_handoff
