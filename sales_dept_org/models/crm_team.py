@@ -107,9 +107,7 @@ class CrmTeam(models.Model):
                 "Team %(team)s: its leader %(leader)s is a %(role)s, not a head of sales.",
                 team=team.name,
                 leader=team.user_id.name,
-                role=dict(employee._fields["sales_role"]._description_selection(self.env))[
-                    employee.sales_role
-                ],
+                role=self.env["crm.lead"]._sales_role_label(employee.sales_role),
             )
             for team in self
             for employee in employees
