@@ -320,7 +320,9 @@ class SalesDeptDemo(models.AbstractModel):
                 {
                     "sales_structure": "universal" if key == "mazowsze" else "split",
                     "sales_state_ids": [
-                        fields.Command.set(states.filtered(lambda state: state.code in codes).ids)
+                        fields.Command.set(
+                            states.filtered(lambda state, codes=codes: state.code in codes).ids
+                        )
                     ],
                 }
             )
