@@ -256,7 +256,7 @@ class CrmLead(models.Model):
             items = problems[lead]
             missing = [
                 field.field_description
-                for field in to_stage.sales_required_field_ids
+                for field in to_stage.sales_required_field_ids.sorted("field_description")
                 if not lead._sales_value_filled(field.name, vals)
             ]
             if missing:
@@ -561,13 +561,21 @@ class CrmLead(models.Model):
         selected again, so a second run adds no activity.
         """
         stuck_domain = self._sales_stuck_domain(fields.Datetime.now())
-        # Leads no longer past the limit (the stage's limit was raised) are released.
-        self.search([("is_stuck", "=", True), "!", *stuck_domain]).write({"is_stuck": False})
-        todo = expression.AND([stuck_domain, [("is_stuck", "=", False)]])
-        leads = self.search(todo, limit=batch_size, order="id")
-        leads.write({"is_stuck": True})
-        leads._sales_tell_head_stuck()
-        return self.search_count(todo) if len(leads) == batch_size else 0
+        # One scan finds both kinds of change: newly stuck leads, and leads no
+        # longer past the limit (lost, or the stage's limit was raised).
+        changing = expression.OR(
+            [
+                expression.AND([[("is_stuck", "=", False)], stuck_domain]),
+                [("is_stuck", "=", True), "!", *stuck_domain],
+            ]
+        )
+        leads = self.search_fetch(changing, ["is_stuck"], limit=batch_size, order="id")
+        released = leads.filtered("is_stuck")
+        released.write({"is_stuck": False})
+        stuck = leads - released
+        stuck.write({"is_stuck": True})
+        stuck._sales_tell_head_stuck()
+        return self.search_count(changing) if len(leads) == batch_size else 0
 
     def _sales_tell_head_stuck(self):
         stuck_type = self.env.ref(STUCK_ALERT_TYPE)

@@ -103,6 +103,16 @@ class TestStageRules(SalesStageCommon):
     # ------------------------------------------------------------------
     # every path: buttons, merge, conversion, import
     # ------------------------------------------------------------------
+    @users("sdo_hunter")
+    def test_form_and_kanban_save_obey_rules(self):
+        """The web client saves a form, a kanban drag and a list edit with
+        ``web_save``: it ends in the same checked write."""
+        lead = self._north_leads(1, self.stage_new).with_user(self.env.user)
+        with self.assertRaises(UserError) as refused:
+            lead.web_save({"stage_id": self.stage_qualified.id}, specification={})
+        self.assertIn("N-Qualified needs Expected Revenue, Phone", str(refused.exception))
+        self.assertEqual(lead.stage_id, self.stage_new)
+
     def test_won_button_obeys_rules(self):
         lead = self._north_leads(1, self.stage_negotiation)
         with self.assertRaises(UserError) as refused:
