@@ -54,6 +54,8 @@ def run_module(registry, module_name, leads):
             module.run(runner)
         finally:
             cr.rollback()
+            # the next benchmark must not see caches filled by rolled-back writes
+            registry.clear_all_caches()
     if not runner.results:
         raise RuntimeError(f"{module_name} reported no figure (call bench.report)")
     return runner.results
