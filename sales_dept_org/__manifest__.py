@@ -12,11 +12,21 @@
     "data": [
         "security/sales_dept_org_security.xml",
         "security/ir.model.access.csv",
+        "security/sales_abcxyz_security.xml",
+        "security/sales_digest_security.xml",
+        "data/sales_abcxyz_cron.xml",
+        "data/sales_digest_cron.xml",
         "views/crm_stage_views.xml",
         "views/hr_employee_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/sales_abcxyz_snapshot_views.xml",
+        "views/sales_abcxyz_migration_views.xml",
+        "views/sales_money_report_views.xml",
+        "views/sales_digest_post_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/sales_dept_demo.xml",
+        "demo/sales_reports_demo.xml",
     ],
 }

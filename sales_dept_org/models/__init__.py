@@ -2,3 +2,9 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import sales_dept_demo
+from . import res_company
+from . import res_config_settings
+from . import sales_abcxyz_snapshot
+from . import sales_dept_demo_reports
+from . import crm_team
+from . import sales_digest_post

@@ -1,0 +1,2 @@
+from . import sales_abcxyz_migration
+from . import sales_money_report
