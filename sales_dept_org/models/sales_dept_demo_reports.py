@@ -1,5 +1,6 @@
 """Demo data of the scheduled reports: 14 months of customer invoices for the
-demo department, two ABC-XYZ snapshots a month apart and the money of today.
+demo department, two ABC-XYZ snapshots a month apart, the money of today and
+today's morning digests.
 
 Kept apart from the department builder (its own method and demo file) so the
 reports can grow without touching the people and leads. Seeded: every build
@@ -46,7 +47,13 @@ class SalesDeptDemo(models.AbstractModel):
         self._demo_invoice_history(rng, company, customers, today)
         self._demo_money_of_today(company, customers, today)
         self._demo_abcxyz_snapshots(company, today)
+        self._demo_digests(company, today)
         return True
+
+    def _demo_digests(self, company, today):
+        """Today's morning planning digest in each team's channel."""
+        teams = self.env["crm.team"].search([("company_id", "=", company.id)])
+        self.env["sales.digest.post"]._claim(company, teams, "morning", today)._publish()
 
     def _demo_assign_farmers(self, customers):
         """Each customer goes to the farmer (or a universal) of its region's team."""

@@ -50,3 +50,10 @@ class TestDemoReports(TransactionCase):
             for key in ("planned_today", "received_today", "planned_tomorrow")
         ]
         self.assertTrue(all(totals), totals)
+
+    def test_morning_digest_of_every_team(self):
+        teams = self.env["crm.team"].search([("company_id", "=", self.company.id)])
+        posts = self.env["sales.digest.post"].search([("team_id", "in", teams.ids)])
+        self.assertEqual(posts.team_id, teams)
+        self.assertEqual(set(posts.mapped("slot")), {"morning"})
+        self.assertTrue(all(post.channel_id.message_ids for post in posts))
