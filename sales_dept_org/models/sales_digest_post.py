@@ -13,6 +13,8 @@ DIGEST_SLOTS = [
     ("checkin_3", "Check-in 3"),
 ]
 LINKS_PER_SECTION = 10
+# flags of crm.lead kept by the stage rules, in the order the digest shows them
+DIGEST_SECTIONS = ("has_no_task", "has_overdue_task", "is_stuck")
 
 
 class SalesDigestPost(models.Model):
@@ -114,30 +116,29 @@ class SalesDigestPost(models.Model):
         self.env["mail.mail"].sudo().create(mails)
 
     def _figures(self):
-        """{team id: {section: leads}} for every digest at once: one search per section.
+        """{team id: {section: leads}} for every digest at once, in one search.
 
-        An open lead is an active one that is not won. "Without a task" has no
-        planned activity, "overdue" has its next activity before the slot's day."""
-        open_leads = [
-            ("team_id", "in", self.team_id.ids),
-            ("stage_id.is_won", "=", False),
-        ]
-        days = self.mapped("slot_date")
-        Lead = self.env["crm.lead"].sudo()
-        sections = {
-            "no_task": Lead.search_fetch(
-                [*open_leads, ("activity_ids", "=", False)], ["name", "team_id", "user_id"]
-            ),
-            "overdue": Lead.search_fetch(
-                [*open_leads, ("activity_date_deadline", "<", max(days))],
-                ["name", "team_id", "user_id", "activity_date_deadline"],
-            ),
+        The flags are the stage rules' own (kept by their jobs), so the digest
+        counts what the discipline score counts."""
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("team_id", "in", self.team_id.ids),
+                    "|",
+                    "|",
+                    ("has_no_task", "=", True),
+                    ("has_overdue_task", "=", True),
+                    ("is_stuck", "=", True),
+                ],
+                ["name", "team_id", "user_id", *DIGEST_SECTIONS],
+            )
+        )
+        return {
+            team.id: {flag: team_leads.filtered(flag) for flag in DIGEST_SECTIONS}
+            for team, team_leads in leads.grouped("team_id").items()
         }
-        figures = {}
-        for section, leads in sections.items():
-            for team, team_leads in leads.grouped("team_id").items():
-                figures.setdefault(team.id, {})[section] = team_leads
-        return figures
 
     def _subject(self):
         slot_label = dict(self._fields["slot"]._description_selection(self.env))[self.slot]
@@ -150,16 +151,14 @@ class SalesDigestPost(models.Model):
 
     def _render(self, figures):
         titles = {
-            "no_task": self.env._("Leads without a task"),
-            "overdue": self.env._("Overdue tasks"),
+            "has_no_task": self.env._("Leads without a task"),
+            "has_overdue_task": self.env._("Overdue tasks"),
+            "is_stuck": self.env._("Stuck deals"),
         }
         parts = [Markup("<p><b>%s</b></p>") % self._subject()]
-        for section, title in titles.items():
+        for section in DIGEST_SECTIONS:
             leads = figures.get(section, self.env["crm.lead"])
-            if section == "overdue":
-                # the cron's search used the latest day; each digest keeps its own
-                leads = leads.filtered(lambda lead: lead.activity_date_deadline < self.slot_date)
-            parts.append(Markup("<p>%s: <b>%s</b></p>") % (title, len(leads)))
+            parts.append(Markup("<p>%s: <b>%s</b></p>") % (titles[section], len(leads)))
             if leads:
                 items = Markup("").join(
                     Markup('<li><a href="/mail/view?model=crm.lead&amp;res_id=%s">%s</a> (%s)</li>')
