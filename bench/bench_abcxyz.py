@@ -15,7 +15,14 @@ TARGET = 2.0
 
 def run(bench):
     env = bench.env
-    company = env["res.company"].search([], order="id", limit=1)
+    # the generated department's largest company by invoices
+    company = env["account.move"]._read_group(
+        [("move_type", "=", "out_invoice"), ("state", "=", "posted")],
+        ["company_id"],
+        ["__count"],
+        order="__count desc",
+        limit=1,
+    )[0][0]
     snapshot = env["sales.abcxyz.snapshot"].create(
         {"company_id": company.id, "date": fields.Date.today(), "window_months": 24}
     )
@@ -42,9 +49,7 @@ def run(bench):
 
     history = orm()
     rows = sql()
-    if sum(len(monthly) for monthly, _n in history.values()) > len(rows) or (
-        len(history) != len({row[0] for row in rows})
-    ):
+    if not rows or len(history) != len({row[0] for row in rows}):
         raise AssertionError("the snapshot and the SQL baseline group differently")
     bench.note(
         f"{len(history):,} customers, {len(rows):,} (customer, month, type) groups, "

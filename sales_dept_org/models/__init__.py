@@ -12,3 +12,4 @@ from . import res_config_settings
 from . import sales_abcxyz_snapshot
 from . import sales_dept_demo_reports
 from . import sales_digest_post
+from . import sales_funnel_report

@@ -8,3 +8,4 @@ from . import test_abcxyz_snapshot
 from . import test_money_report
 from . import test_demo_reports
 from . import test_digest_post
+from . import test_funnel_report
