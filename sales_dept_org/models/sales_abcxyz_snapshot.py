@@ -1,10 +1,12 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..engine import abcxyz
 from .res_company import check_abcxyz_limits
 
+LINE_INSERT_BATCH = 5000
 ABC_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
 XYZ_CLASSES = [("x", "X"), ("y", "Y"), ("z", "Z")]
 ABCXYZ_CLASSES = [
@@ -56,8 +58,8 @@ class SalesAbcxyzSnapshot(models.Model):
     )
     computed_on = fields.Datetime(readonly=True, copy=False)
     line_ids = fields.One2many("sales.abcxyz.snapshot.line", "snapshot_id", readonly=True)
-    customer_count = fields.Integer(compute="_compute_totals", store=True)
-    revenue_total = fields.Monetary(compute="_compute_totals", store=True)
+    customer_count = fields.Integer(readonly=True, copy=False)
+    revenue_total = fields.Monetary(readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -81,12 +83,6 @@ class SalesAbcxyzSnapshot(models.Model):
             month_start = snapshot.date.replace(day=1)
             snapshot.date_from = month_start - relativedelta(months=snapshot.window_months)
             snapshot.date_to = month_start - relativedelta(days=1)
-
-    @api.depends("line_ids.revenue")
-    def _compute_totals(self):
-        for snapshot in self:
-            snapshot.customer_count = len(snapshot.line_ids)
-            snapshot.revenue_total = sum(snapshot.line_ids.mapped("revenue"))
 
     @api.constrains("a_limit", "b_limit", "x_limit", "y_limit", "window_months")
     def _check_limits(self):
@@ -147,33 +143,50 @@ class SalesAbcxyzSnapshot(models.Model):
     # ------------------------------------------------------------------
     # computation
     # ------------------------------------------------------------------
-    def _invoice_domain(self):
-        return [
-            ("company_id", "=", self.company_id.id),
-            ("state", "=", "posted"),
-            ("move_type", "in", ("out_invoice", "out_refund")),
-            ("invoice_date", ">=", self.date_from),
-            ("invoice_date", "<=", self.date_to),
-        ]
-
     def _purchase_history(self):
         """{partner id: ({month index: revenue}, invoice count)} in one grouped query.
 
         Revenue is untaxed and in company currency; credit notes subtract and
-        do not count as purchases."""
-        groups = self.env["account.move"]._read_group(
-            self._invoice_domain(),
-            groupby=["commercial_partner_id", "invoice_date:month", "move_type"],
-            aggregates=["amount_untaxed_signed:sum", "__count"],
+        do not count as purchases. Plain SQL, not ``_read_group``: at 100,000
+        customers over 24 months the ORM's per-group post-processing made the
+        read 3.5 times slower than the query itself (bench/bench_abcxyz.py)."""
+        self.env["account.move"].flush_model(
+            [
+                "company_id",
+                "state",
+                "move_type",
+                "invoice_date",
+                "commercial_partner_id",
+                "amount_untaxed_signed",
+            ]
         )
+        self.env.cr.execute(self._purchase_history_query())
         history = {}
-        for partner, month, move_type, amount, count in groups:
-            monthly, purchases = history.setdefault(partner.id, ({}, [0]))
-            index = (month.year - self.date_from.year) * 12 + month.month - self.date_from.month
-            monthly[index] = monthly.get(index, 0.0) + amount
-            if move_type == "out_invoice":
-                purchases[0] += count
-        return {key: (monthly, purchases[0]) for key, (monthly, purchases) in history.items()}
+        for partner_id, month_index, amount, invoices in self.env.cr.fetchall():
+            monthly, purchases = history.get(partner_id, ({}, 0))
+            monthly[month_index] = amount
+            history[partner_id] = (monthly, purchases + invoices)
+        return history
+
+    def _purchase_history_query(self):
+        return SQL(
+            """SELECT commercial_partner_id,
+                      (EXTRACT(YEAR FROM invoice_date)::integer - %(year)s) * 12
+                        + EXTRACT(MONTH FROM invoice_date)::integer - %(month)s,
+                      SUM(amount_untaxed_signed),
+                      COUNT(*) FILTER (WHERE move_type = 'out_invoice')
+                 FROM account_move
+                WHERE company_id = %(company)s
+                  AND state = 'posted'
+                  AND move_type IN ('out_invoice', 'out_refund')
+                  AND invoice_date BETWEEN %(date_from)s AND %(date_to)s
+             GROUP BY 1, 2""",
+            year=self.date_from.year,
+            month=self.date_from.month,
+            company=self.company_id.id,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
 
     def _compute_lines(self):
         self.ensure_one()
@@ -192,28 +205,71 @@ class SalesAbcxyzSnapshot(models.Model):
             .search_fetch([("id", "in", list(history))], ["user_id"])
         )
         partner_by_id = {partner.id: partner for partner in partners}
-        self.line_ids.unlink()
-        self.env["sales.abcxyz.snapshot.line"].create(
+        self._replace_lines(
             [
-                {
-                    "snapshot_id": self.id,
-                    "partner_id": item.key,
-                    "user_id": partner_by_id[item.key].user_id.id,
-                    "team_id": partner_by_id[item.key].user_id.sale_team_id.id,
-                    "revenue": item.revenue,
-                    "share": item.share,
-                    "cumulative_share": item.cumulative_share,
-                    "cv": item.cv or 0.0,
-                    "purchase_count": item.purchases,
-                    "months_with_purchase": sum(
-                        1 for amount in history[item.key][0].values() if amount > 0
-                    ),
-                    "abc_class": item.abc,
-                    "xyz_class": item.xyz,
-                }
+                (
+                    item.key,
+                    partner_by_id[item.key].user_id.id or None,
+                    partner_by_id[item.key].user_id.sale_team_id.id or None,
+                    item.revenue,
+                    item.share,
+                    item.cumulative_share,
+                    item.cv or 0.0,
+                    item.purchases,
+                    sum(1 for amount in history[item.key][0].values() if amount > 0),
+                    item.abc,
+                    item.xyz,
+                    item.abc + item.xyz,
+                )
                 for item in classes
             ]
         )
+        self.write(
+            {
+                "customer_count": len(classes),
+                "revenue_total": sum(item.revenue for item in classes),
+            }
+        )
+
+    def _replace_lines(self, rows):
+        """Deletes the lines and inserts the new ones in bulk.
+
+        A snapshot holds a line per customer (100,000 and more): the ORM's
+        create took 30 times the grouped read (bench/bench_abcxyz.py). Lines
+        are plain data nobody else writes; every stored field is set here,
+        the caches are dropped after."""
+        Line = self.env["sales.abcxyz.snapshot.line"]
+        Line.flush_model()
+        self.env.cr.execute(
+            SQL("DELETE FROM sales_abcxyz_snapshot_line WHERE snapshot_id = %s", self.id)
+        )
+        for start in range(0, len(rows), LINE_INSERT_BATCH):
+            values = SQL(", ").join(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                    "NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')",
+                    self.id,
+                    self.company_id.id,
+                    self.date,
+                    *row,
+                    self.env.uid,
+                    self.env.uid,
+                )
+                for row in rows[start : start + LINE_INSERT_BATCH]
+            )
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO sales_abcxyz_snapshot_line
+                           (snapshot_id, company_id, date, partner_id, user_id, team_id,
+                            revenue, share, cumulative_share, cv, purchase_count,
+                            months_with_purchase, abc_class, xyz_class, abcxyz_class,
+                            create_uid, write_uid, create_date, write_date)
+                       VALUES %s""",
+                    values,
+                )
+            )
+        Line.invalidate_model()
+        self.invalidate_recordset(["line_ids"])
 
 
 class SalesAbcxyzSnapshotLine(models.Model):

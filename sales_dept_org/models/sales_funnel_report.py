@@ -45,7 +45,7 @@ class SalesFunnelReport(models.Model):
     }  # fmt: skip
 
     lead_id = fields.Many2one("crm.lead", readonly=True)
-    stage_id = fields.Many2one("crm.stage", "Stage", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     stage_sequence = fields.Integer(readonly=True, aggregator=None)
     date = fields.Datetime("Lead created", readonly=True)
     date_in = fields.Datetime("Entered stage", readonly=True, aggregator=None)
@@ -55,12 +55,12 @@ class SalesFunnelReport(models.Model):
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     customer_type = fields.Selection(CUSTOMER_TYPES, readonly=True)
     product_categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
-    source_id = fields.Many2one("utm.source", "Source", readonly=True)
-    medium_id = fields.Many2one("utm.medium", "Medium", readonly=True)
+    source_id = fields.Many2one("utm.source", readonly=True)
+    medium_id = fields.Many2one("utm.medium", readonly=True)
     tag_ids = fields.Many2many(related="lead_id.tag_ids", string="Tags")
-    industry_id = fields.Many2one("res.partner.industry", "Industry", readonly=True)
-    state_id = fields.Many2one("res.country.state", "State", readonly=True)
-    country_id = fields.Many2one("res.country", "Country", readonly=True)
+    industry_id = fields.Many2one("res.partner.industry", readonly=True)
+    state_id = fields.Many2one("res.country.state", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
     reached = fields.Integer(readonly=True)
     passed = fields.Integer(readonly=True)
     lost_there = fields.Integer("Lost here", readonly=True)
@@ -88,6 +88,19 @@ WITH furthest AS (
       JOIN crm_stage stage ON stage.id = moves.stage_id
   ORDER BY moves.lead_id, stage.sequence DESC, stage.id DESC
 ),
+first_purchase AS (
+    -- each customer's first invoice and first confirmed order, once per customer
+    SELECT partner_id, MIN(invoice_date) AS invoice_date, MIN(order_date) AS order_date
+      FROM (SELECT commercial_partner_id AS partner_id, invoice_date, NULL::timestamp AS order_date
+              FROM account_move
+             WHERE move_type = 'out_invoice' AND state = 'posted'
+            UNION ALL
+            SELECT buyer.commercial_partner_id, NULL, sale.date_order
+              FROM sale_order sale
+              JOIN res_partner buyer ON buyer.id = sale.partner_id
+             WHERE sale.state = 'sale') AS purchases
+  GROUP BY partner_id
+),
 lead_facts AS (
     SELECT lead.id AS lead_id, lead.create_date, lead.company_id, lead.team_id,
            lead.user_id, lead.partner_id, lead.source_id, lead.medium_id,
@@ -97,16 +110,8 @@ lead_facts AS (
            furthest.stage_id AS furthest_id, furthest.sequence AS furthest_sequence,
            (lead.active AND furthest.is_won) AS is_won,
            (NOT lead.active AND NOT furthest.is_won) AS is_lost,
-           CASE WHEN EXISTS (
-                    SELECT 1 FROM account_move move
-                     WHERE move.commercial_partner_id = partner.commercial_partner_id
-                       AND move.move_type = 'out_invoice' AND move.state = 'posted'
-                       AND move.invoice_date < lead.create_date::date)
-                  OR EXISTS (
-                    SELECT 1 FROM sale_order sale
-                      JOIN res_partner buyer ON buyer.id = sale.partner_id
-                     WHERE buyer.commercial_partner_id = partner.commercial_partner_id
-                       AND sale.state = 'sale' AND sale.date_order < lead.create_date)
+           CASE WHEN first_purchase.invoice_date < lead.create_date::date
+                  OR first_purchase.order_date < lead.create_date
                 THEN 'existing' ELSE 'new' END AS customer_type,
            (SELECT template.categ_id
               FROM sale_order quotation
@@ -119,6 +124,7 @@ lead_facts AS (
       FROM crm_lead lead
       JOIN furthest ON furthest.lead_id = lead.id
  LEFT JOIN res_partner partner ON partner.id = lead.partner_id
+ LEFT JOIN first_purchase ON first_purchase.partner_id = partner.commercial_partner_id
 )
 SELECT facts.lead_id::bigint * 100000 + stage.id AS id,
        facts.lead_id, stage.id AS stage_id, stage.sequence AS stage_sequence,

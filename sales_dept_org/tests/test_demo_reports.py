@@ -57,3 +57,17 @@ class TestDemoReports(TransactionCase):
         self.assertEqual(posts.team_id, teams)
         self.assertEqual(set(posts.mapped("slot")), {"morning"})
         self.assertTrue(all(post.channel_id.message_ids for post in posts))
+
+    def test_funnel_narrows_down_the_pipeline(self):
+        leads = self.env["crm.lead"].with_context(active_test=False)
+        demo_leads = leads.search([("company_id", "=", self.company.id)])
+        groups = self.env["sales.funnel.report"]._read_group(
+            [("lead_id", "in", demo_leads.ids)],
+            ["stage_id"],
+            ["reached:sum", "lost_there:sum"],
+            order="stage_id",  # the pipeline's order, not the stages' ids
+        )
+        reached = [count for _stage, count, _lost in groups]
+        self.assertEqual(reached[0], len(demo_leads))
+        self.assertEqual(reached, sorted(reached, reverse=True))
+        self.assertTrue(sum(lost for _stage, _count, lost in groups))
