@@ -12,6 +12,11 @@
     "data": [
         "security/sales_dept_org_security.xml",
         "security/ir.model.access.csv",
+        "security/stage_discipline_rules.xml",
+        "data/crm_stage_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/sales_stage_override_wizard_views.xml",
         "views/crm_stage_views.xml",
         "views/hr_employee_views.xml",
         "views/crm_team_member_views.xml",
@@ -19,8 +24,11 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/sales_organisation_check_views.xml",
+        "views/sales_lead_stage_log_views.xml",
+        "views/sales_discipline_daily_views.xml",
         "views/menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/sales_dept_demo.xml",
     ],

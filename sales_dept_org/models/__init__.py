@@ -7,3 +7,6 @@ from . import res_config_settings
 from . import crm_team_member
 from . import crm_team
 from . import crm_lead
+from . import mail_activity
+from . import sales_lead_stage_log
+from . import sales_discipline_daily

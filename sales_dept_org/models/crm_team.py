@@ -21,6 +21,16 @@ class CrmTeam(models.Model):
         "customer goes to a farmer. Universal: one person keeps the lead "
         "through the whole cycle, no hand-off.",
     )
+    sales_task_mode = fields.Selection(
+        [("off", "Off"), ("warn", "Warn"), ("enforce", "Enforce")],
+        "Mandatory Task",
+        default="warn",
+        required=True,
+        help="No deal without a next step. Off: nothing. Warn: new leads get a first "
+        "task and leads without one are flagged and counted. Enforce: also, a lead "
+        "cannot change stage without a planned activity, and marking its last "
+        "activity done schedules the next step.",
+    )
     sales_member_ids = fields.One2many(
         "crm.team.member",
         compute="_compute_sales_member_ids",
