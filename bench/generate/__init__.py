@@ -170,3 +170,4 @@ from . import activities  # noqa: E402
 from . import sales  # noqa: E402
 from . import invoices  # noqa: E402
 from . import stage_log  # noqa: E402
+from . import organisation  # noqa: E402
