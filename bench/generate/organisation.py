@@ -3,8 +3,8 @@
 The bulk copies carry the template rows' stored computed values, so the
 fields the hand-off reads are filled here from the department's story:
 teams with universals stay universal, the others are role-split; each
-membership and employee knows its role and team; each lead its hunter and,
-when won, its closer.
+membership and employee knows its role and team (the leads' hunter and
+closer come with the leads step).
 """
 
 from odoo.tools import SQL
@@ -40,14 +40,6 @@ def organisation(gen):
         SQL(
             """UPDATE hr_employee e SET sales_team_id = p.team_id
                  FROM bench_person p WHERE p.user_id = e.user_id"""
-        )
-    )
-    cr.execute(
-        SQL(
-            """UPDATE crm_lead l
-                  SET hunter_user_id = b.hunter_id,
-                      closer_user_id = CASE WHEN b.outcome = 'won' THEN b.closer_id END
-                 FROM bench_lead b WHERE b.id = l.id"""
         )
     )
     gen.env.invalidate_all()

@@ -1,10 +1,12 @@
-"""Regulated stages, "no deal without a task", the stage log and the
-hunter → closer → farmer hand-off on crm.lead.
+"""crm.lead: regulated stages, "no deal without a task", the stage log and
+the hunter → closer → farmer hand-off.
 
 Every path that changes a stage (form, kanban, mass edit, import, RPC, the
 Won button, merge, conversion) ends in ``write``; each concern below is a
 recordset method called once per write, so the number of queries does not
-grow with the number of leads moved.
+grow with the number of leads moved. Order inside ``write``: the stage rules
+check the move, the stage log records it, then the leads change hands (the
+open log row follows the new owner).
 """
 
 from collections import defaultdict
@@ -15,7 +17,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from ..engine.handoff import Candidate, pick_owners
 from ..engine.stage_moves import classify_move
@@ -25,7 +27,8 @@ from ..engine.stage_moves import classify_move
 OVERRIDE_REASON_KEY = "sales_stage_override_reason"
 RULES_OFF_KEY = "sales_stage_rules_off"
 STUCK_ALERT_TYPE = "sales_dept_org.mail_activity_type_stuck_lead"
-# Turns the hand-off off for a write or a create (imports, benchmarks).
+OVERDUE_REFRESHED_PARAM = "sales_dept_org.overdue_refreshed_on"
+# Context key turning the hand-off off (imports, benchmarks, migrations).
 HANDOFF_OFF = "sales_handoff_off"
 
 
@@ -52,13 +55,48 @@ class CrmLead(models.Model):
         copy=False,
         readonly=True,
         help="The lead stayed in its stage longer than the stage allows; set by "
-        "the daily discipline job, cleared when the lead moves.",
+        "the daily discipline job, cleared when the lead moves or is lost.",
     )
     sales_stage_script = fields.Html(related="stage_id.sales_script", string="Stage Script")
     sales_stage_checklist = fields.Html(
         related="stage_id.sales_checklist", string="Stage Checklist"
     )
     sales_stage_log_ids = fields.One2many("sales.lead.stage.log", "lead_id", "Stage History")
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        # The daily job looks for newly stuck leads among the open unflagged
+        # ones; the predicate is the SQL the ORM writes for its domain.
+        create_index(
+            self.env.cr,
+            "crm_lead_sales_stuck_candidate_idx",
+            self._table,
+            ["stage_id", "date_last_stage_update"],
+            where='"active" = TRUE AND ("is_stuck" IS NULL OR "is_stuck" = FALSE)',
+        )
+        return result
+
+    @api.depends(
+        "active",
+        "stage_id.is_won",
+        "activity_ids.date_deadline",
+        "activity_ids.active",
+        "activity_ids.activity_type_id",
+    )
+    def _compute_sales_task_flags(self):
+        """The head's "stuck deal" alert is not the owner's next step: it does not count."""
+        today = fields.Date.context_today(self)
+        stuck_alert = self.env.ref(STUCK_ALERT_TYPE, raise_if_not_found=False)
+        for lead in self:
+            is_open = lead.active and not lead.stage_id.is_won
+            activities = lead.activity_ids.filtered(
+                lambda activity: activity.activity_type_id != stuck_alert
+            )
+            lead.has_no_task = is_open and not activities
+            lead.has_overdue_task = is_open and any(
+                activity.date_deadline < today for activity in activities
+            )
+
     hunter_user_id = fields.Many2one(
         "res.users",
         string="Hunter",
@@ -85,27 +123,6 @@ class CrmLead(models.Model):
         help="What the customer is interested in; teams may be cut by category.",
     )
 
-    @api.depends(
-        "active",
-        "stage_id.is_won",
-        "activity_ids.date_deadline",
-        "activity_ids.active",
-        "activity_ids.activity_type_id",
-    )
-    def _compute_sales_task_flags(self):
-        """The head's "stuck deal" alert is not the owner's next step: it does not count."""
-        today = fields.Date.context_today(self)
-        stuck_alert = self.env.ref(STUCK_ALERT_TYPE, raise_if_not_found=False)
-        for lead in self:
-            is_open = lead.active and not lead.stage_id.is_won
-            activities = lead.activity_ids.filtered(
-                lambda activity: activity.activity_type_id != stuck_alert
-            )
-            lead.has_no_task = is_open and not activities
-            lead.has_overdue_task = is_open and any(
-                activity.date_deadline < today for activity in activities
-            )
-
     @api.depends("user_id", "team_id")
     def _compute_hunter_user_id(self):
         roles = self._sales_memberships(self.team_id, self.user_id)
@@ -127,13 +144,13 @@ class CrmLead(models.Model):
         leads.browse(
             [lead.id for lead, vals in zip(leads, vals_list, strict=True) if vals.get("stage_id")]
         )._sales_check_entry_on_create()
+        leads._sales_stage_log_open()
         if not self.env.context.get(HANDOFF_OFF):
-            # Before the stage log and the first task: both follow the owner.
             leads.sudo().with_context(mail_auto_subscribe_no_notify=True)._sales_on_create(
                 leads.browse([lead.id for lead, route in zip(leads, routed, strict=True) if route]),
                 {lead.id for lead, given in zip(leads, owner_given, strict=True) if given},
             )
-        leads._sales_stage_log_open()
+        # After routing, so the first task goes to the owner the lead ends with.
         leads._sales_create_first_tasks()
         return leads
 
@@ -156,29 +173,28 @@ class CrmLead(models.Model):
             checks += [(lead, lead.stage_id, lead.stage_id) for lead in restored + converted]
             override = self._sales_check_stage_rules(checks, vals)
         from_stages = {lead.id: lead.stage_id for lead in moving}
-        handoff = moving if vals.get("stage_id") and not self.env.context.get(HANDOFF_OFF) else None
-        unstuck = moving.filtered("is_stuck")
         leaving = self.filtered("active") if vals.get("active") is False else self.browse()
+        unstuck = (moving | leaving).filtered("is_stuck")
+        handing_off = self._sales_handoff_moving(vals)
 
         result = super().write(vals)
 
         if leaving:
             leaving._sales_stage_log_close()
         if unstuck:
-            # A lead that moves is no longer stuck (only those that moved).
+            # A lead that moves or is lost is no longer stuck (only those).
             super(CrmLead, unstuck).write({"is_stuck": False})
         if moving:
             moving._sales_stage_log_move(from_stages, override)
             moving._sales_warn_without_task()
-        if handoff:
-            # After the stage log: the new stage's row follows the new owner.
-            handoff.sudo().with_context(mail_auto_subscribe_no_notify=True)._sales_handoff(
-                self.env["crm.stage"].browse(vals["stage_id"])
-            )
         if restored:
             restored._sales_stage_log_open(from_current=True)
         if {"user_id", "team_id"} & set(vals):
             (self - moving - restored)._sales_stage_log_follow_owner()
+        if handing_off:
+            handing_off.sudo().with_context(mail_auto_subscribe_no_notify=True)._sales_handoff(
+                self.env["crm.stage"].browse(vals["stage_id"])
+            )
         return result
 
     # ------------------------------------------------------------------
@@ -200,7 +216,7 @@ class CrmLead(models.Model):
         if self._sales_rules_off():
             return
         checks = [(lead, lead.stage_id, lead.stage_id) for lead in self if lead.stage_id]
-        checks = [check for check in checks if check[2].sales_required_field_ids]
+        checks = [check for check in checks if check[2].sudo().sales_required_field_ids]
         if checks:
             self._sales_check_stage_rules(checks, {}, creating=True)
 
@@ -254,7 +270,7 @@ class CrmLead(models.Model):
             items = problems[lead]
             missing = [
                 field.field_description
-                for field in to_stage.sales_required_field_ids
+                for field in to_stage.sales_required_field_ids.sorted("field_description")
                 if not lead._sales_value_filled(field.name, vals)
             ]
             if missing:
@@ -558,14 +574,22 @@ class CrmLead(models.Model):
         Returns how many newly stuck leads remain. Leads already marked are not
         selected again, so a second run adds no activity.
         """
-        stuck_domain = self._sales_stuck_domain(fields.Datetime.now())
-        # Leads no longer past the limit (the stage's limit was raised) are released.
-        self.search([("is_stuck", "=", True), "!", *stuck_domain]).write({"is_stuck": False})
-        todo = expression.AND([stuck_domain, [("is_stuck", "=", False)]])
-        leads = self.search(todo, limit=batch_size, order="id")
+        # Leads leave the flag when they move or are lost (write) or when their
+        # stage's limit changes (crm.stage write), so the search only looks for
+        # newly stuck leads, through a partial index of the unflagged open leads.
+        todo = expression.AND(
+            [self._sales_stuck_domain(fields.Datetime.now()), [("is_stuck", "=", False)]]
+        )
+        query = self._search(todo)
+        # No ORDER BY and no LIMIT: with either, PostgreSQL misjudges how many
+        # leads match and walks the whole table instead of the partial index.
+        # The ids of newly stuck leads are few on any night but the first.
+        query.order = None
+        candidate_ids = query.get_result_ids()
+        leads = self.browse(candidate_ids[:batch_size])
         leads.write({"is_stuck": True})
         leads._sales_tell_head_stuck()
-        return self.search_count(todo) if len(leads) == batch_size else 0
+        return len(candidate_ids) - len(leads)
 
     def _sales_tell_head_stuck(self):
         stuck_type = self.env.ref(STUCK_ALERT_TYPE)
@@ -597,25 +621,31 @@ class CrmLead(models.Model):
     def _sales_refresh_overdue(self):
         """Deadlines pass with time, not with a write: flag the leads whose task became overdue."""
         today = fields.Date.context_today(self)
-        stuck_alert = self.env.ref(STUCK_ALERT_TYPE)
-        # One query: the activities are filtered in a sub-select, not fetched.
+        params = self.env["ir.config_parameter"].sudo()
+        # Only deadlines passed since the last refresh: earlier ones were flagged then.
+        since = params.get_param(OVERDUE_REFRESHED_PARAM)
+        late = [
+            ("date_deadline", "<", today),
+            ("activity_type_id", "!=", self.env.ref(STUCK_ALERT_TYPE).id),
+        ]
+        if since:
+            late.append(("date_deadline", ">=", since))
         leads = self.search(
-            [
-                ("has_overdue_task", "=", False),
-                ("active", "=", True),
-                (
-                    "activity_ids",
-                    "any",
-                    [("date_deadline", "<", today), ("activity_type_id", "!=", stuck_alert.id)],
-                ),
-            ]
+            [("has_overdue_task", "=", False), ("active", "=", True), ("activity_ids", "any", late)]
         )
         self.env.add_to_compute(self._fields["has_overdue_task"], leads)
         leads.flush_recordset(["has_overdue_task"])
+        params.set_param(OVERDUE_REFRESHED_PARAM, fields.Date.to_string(today))
 
     # ------------------------------------------------------------------
     # hand-off: hunter → closer → farmer
     # ------------------------------------------------------------------
+    def _sales_handoff_moving(self, vals):
+        """The leads of ``self`` that ``vals`` moves to another stage."""
+        if not vals.get("stage_id") or self.env.context.get(HANDOFF_OFF):
+            return self.browse()
+        return self.filtered(lambda lead: lead.stage_id.id != vals["stage_id"])
+
     def _sales_handoff(self, stage):
         """Hands ``self`` (leads that just entered ``stage``) to the stage's
         role or, on a won stage, their customers to a farmer. Batched: the

@@ -61,6 +61,9 @@ class HandoffCommon(SalesDeptCommon):
                 "member_ids": [(6, 0, cls.user_universal.ids)],
             }
         )
+        # The mandatory first task is another concern (test_mandatory_task):
+        # off here, so the activities seen are the hand-off's own.
+        (cls.team_north + cls.team_east + cls.team_solo).sales_task_mode = "off"
         cls.customer = cls.env["res.partner"].create(
             {"name": "Instal-Bud", "is_company": True, "email": "biuro@instal-bud.example.com"}
         )
