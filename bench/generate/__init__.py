@@ -175,5 +175,6 @@ from . import activities  # noqa: E402
 from . import sales  # noqa: E402
 from . import invoices  # noqa: E402
 from . import stage_log  # noqa: E402
+from . import organisation  # noqa: E402
 from . import lead_flags  # noqa: E402
 from . import lead_roles  # noqa: E402
