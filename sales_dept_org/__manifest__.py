@@ -12,8 +12,15 @@
     "data": [
         "security/sales_dept_org_security.xml",
         "security/ir.model.access.csv",
+        "security/sales_kpi_security.xml",
+        "data/sales_kpi_metric_data.xml",
+        "data/sales_kpi_cron.xml",
         "views/crm_stage_views.xml",
         "views/hr_employee_views.xml",
+        "views/sales_kpi_metric_views.xml",
+        "views/sales_kpi_plan_views.xml",
+        "views/sales_kpi_fact_views.xml",
+        "views/sales_kpi_board_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -2,3 +2,9 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import sales_dept_demo
+from . import sale_order
+from . import sales_kpi_metric
+from . import sales_kpi_fact
+from . import sales_kpi_plan
+from . import sales_kpi_board
+from . import sales_dept_demo_kpi

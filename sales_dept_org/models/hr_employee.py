@@ -21,3 +21,12 @@ class HrEmployee(models.Model):
         "Head of Sales: leads a team. "
         "Universal: runs the whole cycle alone.",
     )
+
+    # SPEC §8: a trainee's plan is scaled down until the adaptation ends.
+    is_trainee = fields.Boolean(
+        tracking=True, help="Carries a scaled target until the adaptation ends."
+    )
+    mentor_id = fields.Many2one("hr.employee", tracking=True)
+    adaptation_end_date = fields.Date(
+        tracking=True, help="Last day on which the trainee's targets are scaled down."
+    )

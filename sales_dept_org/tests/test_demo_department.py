@@ -74,7 +74,9 @@ class TestDemoDepartment(TransactionCase):
 
     def test_activities_done_and_planned(self):
         open_leads = self.leads.filtered(lambda lead: lead.active and not lead.stage_id.is_won)
-        with_task = open_leads.filtered("activity_ids")
+        # leads were read with active_test=False: done calls and meetings, kept
+        # archived for the KPI, would count as tasks
+        with_task = open_leads.with_context(active_test=True).filtered("activity_ids")
         self.assertGreater(len(with_task), len(open_leads) * 0.7)
         self.assertLess(len(with_task), len(open_leads), "some leads lack a task on purpose")
         overdue = with_task.activity_ids.filtered(
