@@ -2,9 +2,15 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import sales_dept_demo
+from . import crm_team
+from . import crm_lead
+from . import mail_activity
+from . import sales_lead_stage_log
+from . import sales_discipline_daily
 from . import sale_order
 from . import sales_kpi_metric
 from . import sales_kpi_fact
 from . import sales_kpi_plan
 from . import sales_kpi_board
 from . import sales_dept_demo_kpi
+from . import mail_message

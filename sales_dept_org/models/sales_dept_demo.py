@@ -382,13 +382,22 @@ class SalesDeptDemo(models.AbstractModel):
                     "priority": rng.choice("0012"),
                 }
             )
-        leads = self.env["crm.lead"].with_company(company).create(vals_list)
+        # The demo's history is generated, not worked: it is created past the
+        # stage rules, then replayed into the stage log with its real dates.
+        leads = (
+            self.env["crm.lead"]
+            .with_company(company)
+            .with_context(sales_stage_rules_off=True)
+            .create(vals_list)
+        )
         created = list(zip(leads, plans, strict=True))
         self._demo_backdate(created, today)
+        self._demo_stage_log_dates(leads)
         lost = self.env["crm.lead"].union(*(lead for lead, plan in created if plan["lost"]))
         if lost and lost_reason:
             lost.action_set_lost(lost_reason_id=lost_reason.id)
         self._demo_activities(rng, created, today)
+        self.env["sales.discipline.daily"]._cron_sales_discipline()
 
     def _demo_lead_plan(self, rng, day, stages, open_stages, won_stage, customers):
         """Older leads are further down the pipeline; a share of them is lost."""
@@ -445,6 +454,20 @@ class SalesDeptDemo(models.AbstractModel):
         self.env["crm.lead"].invalidate_model(
             ["create_date", "date_open", "date_last_stage_update", "date_closed"]
         )
+
+    def _demo_stage_log_dates(self, leads):
+        """The stage log rows start when the backdated leads entered their stage."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sales_lead_stage_log log
+                      SET date_in = lead.date_last_stage_update
+                     FROM crm_lead lead
+                    WHERE log.lead_id = lead.id AND lead.id = ANY(%s)""",
+                leads.ids,
+            )
+        )
+        self.env["sales.lead.stage.log"].invalidate_model(["date_in"])
 
     def _demo_activities(self, rng, created, today):
         """Past activities are done; open leads mostly have a next step,

@@ -40,6 +40,8 @@ ROLE_TARGETS = {
         "payments_received": 70000,
     },
 }
+# fewer is better: lead-days without a task and overdue task-days a month
+DISCIPLINE_TARGETS = {"leads_without_task": 10, "overdue_tasks": 20}
 REVENUE_WEIGHTS = {"hunter": 0.5, "closer": 2.0, "farmer": 1.0, "universal": 1.0}
 TEAM_REVENUE = {"polnoc": 240000, "poludnie": 220000, "mazowsze": 160000}
 
@@ -61,12 +63,22 @@ class SalesDeptDemo(models.AbstractModel):
         return built
 
     def _demo_kpi_history(self, company):
-        """Done activities on their planned day, conversions a day after creation."""
+        """Done calls and meetings credited to the lead's owner on their day
+        (the first call when the lead came in, the meeting three days later),
+        conversions a day after creation."""
+        call = self.env.ref("mail.mail_activity_data_call")
         self.env.cr.execute(
             SQL(
-                """UPDATE mail_activity SET date_done = date_deadline
-                    WHERE active IS NOT TRUE AND res_model = 'crm.lead'
-                      AND res_id IN (SELECT id FROM crm_lead WHERE company_id = %s)""",
+                """UPDATE mail_message message
+                      SET create_uid = lead.user_id,
+                          date = LEAST(
+                              lead.create_date + CASE WHEN message.mail_activity_type_id = %s
+                                  THEN INTERVAL '1 hour' ELSE INTERVAL '3 days' END,
+                              now() at time zone 'UTC')
+                     FROM crm_lead lead
+                    WHERE message.model = 'crm.lead' AND message.res_id = lead.id
+                      AND message.mail_activity_type_id IS NOT NULL AND lead.company_id = %s""",
+                call.id,
                 company.id,
             )
         )
@@ -80,7 +92,7 @@ class SalesDeptDemo(models.AbstractModel):
                 company.id,
             )
         )
-        self.env["mail.activity"].invalidate_model(["date_done"])
+        self.env["mail.message"].invalidate_model(["create_uid", "date"])
         self.env["crm.lead"].invalidate_model(["date_conversion"])
 
     def _demo_kpi_money(self, rng, company):
@@ -186,9 +198,10 @@ class SalesDeptDemo(models.AbstractModel):
                             "weight": REVENUE_WEIGHTS.get(role, 1.0),
                         }
                     )
+                    targets = dict(ROLE_TARGETS.get(role, {}), **DISCIPLINE_TARGETS)
                     lines += [
                         {"metric_id": metric_ids[code], "user_id": user.id, "target": target}
-                        for code, target in ROLE_TARGETS.get(role, {}).items()
+                        for code, target in targets.items()
                     ]
                 plans |= plans.create(
                     {

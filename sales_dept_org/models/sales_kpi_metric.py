@@ -97,6 +97,15 @@ class SalesKpiMetric(models.Model):
         ("code_company_uniq", "unique(code, company_id)", "A metric code must be unique."),
     ]
 
+    SOURCE_FIELDS = ("model_id", "date_field", "user_field", "measure", "measure_field", "domain")
+
+    def write(self, vals):
+        """A metric that counts differently forgets the facts stored the old way."""
+        if any(name in vals for name in self.SOURCE_FIELDS):
+            self.env["sales.kpi.fact"].sudo().search([("metric_id", "in", self.ids)]).unlink()
+            vals = dict(vals, facts_stored_until=False)
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # validation
     # ------------------------------------------------------------------

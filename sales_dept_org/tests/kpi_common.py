@@ -5,7 +5,7 @@ confirmed order ``date_order`` = now, a done activity ``date_done`` = today),
 so that each test can place records on the days its arithmetic uses.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from odoo import Command
 
@@ -112,7 +112,7 @@ class KpiCommon(SalesDeptCommon):
 
     @classmethod
     def _done_activities(cls, user, activity_type, days, lead=None):
-        """Activities of ``user`` marked done on each of ``days``."""
+        """Activities of ``user`` marked done by them on each of ``days``."""
         lead = lead or cls._lead(user, 0)
         activities = cls.env["mail.activity"].create(
             [
@@ -126,7 +126,7 @@ class KpiCommon(SalesDeptCommon):
                 for day in days
             ]
         )
-        activities.action_feedback(feedback="done")
-        for activity, day in zip(activities, days, strict=True):
-            activity.with_context(active_test=False).date_done = day
-        return activities
+        messages, _next = activities.with_user(user)._action_done(feedback="done")
+        for message, day in zip(messages.sudo(), days, strict=True):
+            message.date = datetime.combine(day, time(10))
+        return messages

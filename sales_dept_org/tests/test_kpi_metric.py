@@ -120,6 +120,42 @@ class TestKpiMetric(KpiCommon):
         self.assertEqual(self.facts("meetings_held"), {(hunter,): 1})
         self.assertEqual(self.facts("leads_qualified"), {(hunter,): 2})
 
+    def test_discipline_counts(self):
+        """Issue 4's daily counts, summed over the days."""
+        hunter, closer, _farmer = self.people.ids
+        self.env["sales.discipline.daily"].create(
+            [
+                {
+                    "date": date(2026, 3, 2),
+                    "user_id": hunter,
+                    "leads_without_task": 2,
+                    "overdue_tasks": 1,
+                },
+                {
+                    "date": date(2026, 3, 3),
+                    "user_id": hunter,
+                    "leads_without_task": 3,
+                    "overdue_tasks": 0,
+                },
+                {
+                    "date": date(2026, 3, 2),
+                    "user_id": closer,
+                    "leads_without_task": 1,
+                    "overdue_tasks": 4,
+                },
+                {
+                    "date": date(2026, 4, 1),
+                    "user_id": closer,
+                    "leads_without_task": 9,
+                    "overdue_tasks": 9,
+                },
+            ]
+        )
+        # hunter 2 + 3 lead-days without a task, 1 overdue; closer 1 and 4 (April is outside)
+        self.assertEqual(self.facts("leads_without_task"), {(hunter,): 5, (closer,): 1})
+        self.assertEqual(self.facts("overdue_tasks"), {(hunter,): 1, (closer,): 4})
+        self.assertFalse(self.metric("overdue_tasks").higher_is_better)
+
     def test_custom_metric_as_data(self):
         """An administrator adds "quotations" without code: the closer's draft of 200."""
         quotations = self.Metric.create(
@@ -135,6 +171,16 @@ class TestKpiMetric(KpiCommon):
         )
         facts = quotations._read_facts(self.people, *MARCH)
         self.assertEqual(facts, {(quotations.id, self.user_closer.id): 200.0})
+
+    def test_changed_metric_forgets_stored_facts(self):
+        revenue = self.metric("revenue_won")
+        self.env["sales.kpi.fact"]._store_facts(revenue, self.env.company, date(2026, 3, 31))
+        self.assertTrue(self.env["sales.kpi.fact"].search_count([("metric_id", "=", revenue.id)]))
+        revenue.domain = "[('stage_id.is_won', '=', True), ('expected_revenue', '>', 500)]"
+        self.assertFalse(revenue.facts_stored_until)
+        self.assertFalse(self.env["sales.kpi.fact"].search_count([("metric_id", "=", revenue.id)]))
+        # live again, with the new domain: the farmer's 300 no longer counts
+        self.assertEqual(self.facts("revenue_won"), {(self.user_closer.id,): 3500.0})
 
     def test_bad_metric_is_refused_with_every_reason(self):
         count = self.Metric.search_count([])

@@ -1,0 +1,1 @@
+from . import sales_stage_override_wizard
