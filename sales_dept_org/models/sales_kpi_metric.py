@@ -244,6 +244,11 @@ class SalesKpiMetric(models.Model):
         """One grouped query over the source records: rows of
         (user_id, day, company_id, amount, count) for every user and day at
         once; ``users=None`` reads everybody (the cron)."""
+        query = self._source_sql(users, date_from, date_to)
+        return self.env.execute_query(query) if query else []
+
+    def _source_sql(self, users, date_from, date_to):
+        """The SQL of ``_query_source`` (None when the domain matches nothing)."""
         self.ensure_one()
         model = self.env[self.model_name].sudo().with_context(active_test=False)
         domain = self._source_domain()
@@ -254,7 +259,7 @@ class SalesKpiMetric(models.Model):
             )
         query = model._search(domain)
         if query.is_empty():
-            return []
+            return None
         user_sql = self._path_sql(model, query, self.user_field)
         date_sql = self._path_sql(model, query, self.date_field)
         date_field = self._path_error(model, self.date_field)[1]
@@ -291,9 +296,7 @@ class SalesKpiMetric(models.Model):
                 "COALESCE(SUM(%s), 0)", self._path_sql(model, query, self.measure_field)
             )
         query.groupby = SQL("1, 2, 3")
-        return self.env.execute_query(
-            query.select(user_sql, day_sql, company_sql, amount_sql, SQL("COUNT(*)"))
-        )
+        return query.select(user_sql, day_sql, company_sql, amount_sql, SQL("COUNT(*)"))
 
     @api.model
     def _path_sql(self, model, query, path):
