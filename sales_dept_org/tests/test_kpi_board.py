@@ -194,14 +194,18 @@ class TestKpiBoard(KpiCommon):
         small = self.env["crm.team"].create(
             {"name": "Small", "member_ids": [Command.set(extra[:2].ids)]}
         )
-        self.Board.search_read([("team_id", "=", small.id)], ["rank"])  # warm the caches
+        self.Board.search_read([("team_id", "=", big.id)], ["rank"])  # warm the caches
         counts = []
         for team in (small, big):
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
-            self.Board.search_read(
+            rows = self.Board.search_read(
                 [("team_id", "=", team.id)], ["rank", "attainment", "money_plan_today"]
             )
             counts.append(self.env.cr.sql_log_count - before)
+            # members just added are on the board (the view's tables are flushed)
+            self.assertEqual(
+                sorted(row["rank"] for row in rows), list(range(1, len(team.member_ids) + 1))
+            )
         # 2 people or 10: the same queries (one per metric, not per person)
         self.assertEqual(counts[0], counts[1])
