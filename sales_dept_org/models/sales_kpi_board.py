@@ -65,9 +65,10 @@ class SalesKpiBoard(models.Model):
     @api.model
     def _flush_search(self, domain, fields=None, order=None, seen=None):
         # the view reads team members: flush them, not only this model's fields
-        super()._flush_search(domain, fields=fields, order=order, seen=seen)
+        result = super()._flush_search(domain, fields=fields, order=order, seen=seen)
         self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active"])
         self.env["crm.team"].flush_model(["company_id", "active"])
+        return result
 
     @api.model
     def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
