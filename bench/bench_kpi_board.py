@@ -23,18 +23,12 @@ LEAD_FIELDS = [
 
 def run(bench):
     env = bench.env
-    company = env["res.company"].search([], limit=1, order="id")
+    salespeople = [("sales_role", "in", ("hunter", "closer", "farmer", "universal"))]
+    company = env["hr.employee"].search(salespeople, limit=1, order="id").company_id
     env = env(context=dict(env.context, allowed_company_ids=company.ids))
     people = (
         env["hr.employee"]
-        .search(
-            [
-                ("sales_role", "in", ("hunter", "closer", "farmer", "universal")),
-                ("company_id", "=", company.id),
-            ],
-            limit=10,
-            order="id",
-        )
+        .search(salespeople + [("company_id", "=", company.id)], limit=10, order="id")
         .user_id
     )
     team = env["crm.team"].create(
@@ -59,6 +53,7 @@ def run(bench):
     )
     env["sales.kpi.fact"]._store_facts(metrics, company, today - timedelta(days=1))
     lead_team = env["crm.lead"].search([("team_id", "!=", False)], limit=1).team_id
+    bench.note(f"{len(people)} people of {company.name}")
 
     def board():
         return env["sales.kpi.board"].search_read([("team_id", "=", team.id)], BOARD_FIELDS)

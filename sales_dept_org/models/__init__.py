@@ -13,4 +13,3 @@ from . import sales_kpi_fact
 from . import sales_kpi_plan
 from . import sales_kpi_board
 from . import sales_dept_demo_kpi
-from . import mail_message

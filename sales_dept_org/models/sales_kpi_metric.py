@@ -28,7 +28,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 from odoo.tools.safe_eval import safe_eval
 
 MEASURES = [
@@ -96,6 +96,20 @@ class SalesKpiMetric(models.Model):
     _sql_constraints = [
         ("code_company_uniq", "unique(code, company_id)", "A metric code must be unique."),
     ]
+
+    def init(self):
+        # The shipped metrics read a day or a month of a few or of all people:
+        # (person, date) indexes on the sources that have none, partial so that
+        # they stay small (only closed / converted leads, done activities).
+        for name, table, columns, where in (
+            ("crm_lead_sales_kpi_closed_idx", "crm_lead", ["user_id", "date_closed"],
+             "date_closed IS NOT NULL"),
+            ("crm_lead_sales_kpi_conversion_idx", "crm_lead", ["user_id", "date_conversion"],
+             "date_conversion IS NOT NULL"),
+            ("mail_message_sales_kpi_done_idx", "mail_message",
+             ["create_uid", "date", "mail_activity_type_id"], "mail_activity_type_id IS NOT NULL"),
+        ):  # fmt: skip
+            create_index(self.env.cr, name, table, columns, where=where)
 
     SOURCE_FIELDS = ("model_id", "date_field", "user_field", "measure", "measure_field", "domain")
 
