@@ -71,3 +71,13 @@ def test_team_shapes():
     # with two companies every fourth team (index 3, 7, ...) is in the second
     assert [team_company(t, 2) for t in range(8)] == [0, 0, 0, 1, 0, 0, 0, 1]
     assert {team_company(t, 1) for t in range(8)} == {0}
+
+
+def test_runner_discovers_benchmark_modules_by_name():
+    from bench.__main__ import discover
+
+    assert "bench_leads_read_group" in discover()
+    assert discover("read_group") == ["bench_leads_read_group"]
+    assert discover("no_such_benchmark") == []
+    # the generator and helpers are not benchmarks
+    assert not {"generate", "measure", "context", "sizes"} & set(discover())

@@ -26,8 +26,13 @@ def invoices(gen):
     templates = gen.state["order_templates"]
     count = _invoice_table(gen, templates)
     paid = _payment_table(gen)
-    # payments and their entries point at each other: load both, then check the keys
-    with bulk.bulk_load(cr, "account_move"), bulk.bulk_load(cr, "account_payment"):
+    # payments and their entries point at each other: load both, then check the
+    # keys; journal items are loaded once for invoices and payments alike
+    with (
+        bulk.bulk_load(cr, "account_move"),
+        bulk.bulk_load(cr, "account_payment"),
+        bulk.bulk_load(cr, "account_move_line"),
+    ):
         _full_reconciles(gen)
         _invoices(gen)
         _payments(gen)

@@ -7,6 +7,9 @@ from . import crm_lead
 from . import mail_activity
 from . import sales_lead_stage_log
 from . import sales_discipline_daily
+from . import res_company
+from . import res_config_settings
+from . import crm_team_member
 from . import sale_order
 from . import sales_kpi_metric
 from . import sales_kpi_fact

@@ -1,9 +1,12 @@
-"""Regulated stages, "no deal without a task" and the stage log on crm.lead.
+"""crm.lead: regulated stages, "no deal without a task", the stage log and
+the hunter → closer → farmer hand-off.
 
 Every path that changes a stage (form, kanban, mass edit, import, RPC, the
 Won button, merge, conversion) ends in ``write``; each concern below is a
 recordset method called once per write, so the number of queries does not
-grow with the number of leads moved.
+grow with the number of leads moved. Order inside ``write``: the stage rules
+check the move, the stage log records it, then the leads change hands (the
+open log row follows the new owner).
 """
 
 from collections import defaultdict
@@ -14,7 +17,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL, create_index
 
+from ..engine.handoff import Candidate, pick_owners
 from ..engine.stage_moves import classify_move
 
 # Context keys: the reason a head gives to override the stage rules, and a
@@ -22,6 +27,9 @@ from ..engine.stage_moves import classify_move
 OVERRIDE_REASON_KEY = "sales_stage_override_reason"
 RULES_OFF_KEY = "sales_stage_rules_off"
 STUCK_ALERT_TYPE = "sales_dept_org.mail_activity_type_stuck_lead"
+OVERDUE_REFRESHED_PARAM = "sales_dept_org.overdue_refreshed_on"
+# Context key turning the hand-off off (imports, benchmarks, migrations).
+HANDOFF_OFF = "sales_handoff_off"
 
 
 class CrmLead(models.Model):
@@ -47,13 +55,26 @@ class CrmLead(models.Model):
         copy=False,
         readonly=True,
         help="The lead stayed in its stage longer than the stage allows; set by "
-        "the daily discipline job, cleared when the lead moves.",
+        "the daily discipline job, cleared when the lead moves or is lost.",
     )
     sales_stage_script = fields.Html(related="stage_id.sales_script", string="Stage Script")
     sales_stage_checklist = fields.Html(
         related="stage_id.sales_checklist", string="Stage Checklist"
     )
     sales_stage_log_ids = fields.One2many("sales.lead.stage.log", "lead_id", "Stage History")
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        # The daily job looks for newly stuck leads among the open unflagged
+        # ones; the predicate is the SQL the ORM writes for its domain.
+        create_index(
+            self.env.cr,
+            "crm_lead_sales_stuck_candidate_idx",
+            self._table,
+            ["stage_id", "date_last_stage_update"],
+            where='"active" = TRUE AND ("is_stuck" IS NULL OR "is_stuck" = FALSE)',
+        )
+        return result
 
     @api.depends(
         "active",
@@ -76,16 +97,60 @@ class CrmLead(models.Model):
                 activity.date_deadline < today for activity in activities
             )
 
+    hunter_user_id = fields.Many2one(
+        "res.users",
+        string="Hunter",
+        compute="_compute_hunter_user_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        copy=False,
+        index="btree_not_null",
+        help="The hunter who sourced the lead: the first owner who was a hunter "
+        "of its team. Kept when the lead moves on; pay depends on it.",
+    )
+    closer_user_id = fields.Many2one(
+        "res.users",
+        string="Closer",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Who owned the lead when it was won.",
+    )
+    sales_product_category_id = fields.Many2one(
+        "product.category",
+        string="Product Category",
+        help="What the customer is interested in; teams may be cut by category.",
+    )
+
+    @api.depends("user_id", "team_id")
+    def _compute_hunter_user_id(self):
+        roles = self._sales_memberships(self.team_id, self.user_id)
+        for lead in self:
+            is_hunter = roles.get((lead.team_id.id, lead.user_id.id)) == "hunter"
+            lead.hunter_user_id = lead.hunter_user_id or (lead.user_id if is_hunter else False)
+
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        routed = [
+            not vals.get("team_id") and not self.env.context.get("default_team_id")
+            for vals in vals_list
+        ]
+        owner_given = [bool(vals.get("user_id")) for vals in vals_list]
         leads = super().create(vals_list)
         leads.browse(
             [lead.id for lead, vals in zip(leads, vals_list, strict=True) if vals.get("stage_id")]
         )._sales_check_entry_on_create()
         leads._sales_stage_log_open()
+        if not self.env.context.get(HANDOFF_OFF):
+            leads.sudo().with_context(mail_auto_subscribe_no_notify=True)._sales_on_create(
+                leads.browse([lead.id for lead, route in zip(leads, routed, strict=True) if route]),
+                {lead.id for lead, given in zip(leads, owner_given, strict=True) if given},
+            )
+        # After routing, so the first task goes to the owner the lead ends with.
         leads._sales_create_first_tasks()
         return leads
 
@@ -108,15 +173,16 @@ class CrmLead(models.Model):
             checks += [(lead, lead.stage_id, lead.stage_id) for lead in restored + converted]
             override = self._sales_check_stage_rules(checks, vals)
         from_stages = {lead.id: lead.stage_id for lead in moving}
-        unstuck = moving.filtered("is_stuck")
         leaving = self.filtered("active") if vals.get("active") is False else self.browse()
+        unstuck = (moving | leaving).filtered("is_stuck")
+        handing_off = self._sales_handoff_moving(vals)
 
         result = super().write(vals)
 
         if leaving:
             leaving._sales_stage_log_close()
         if unstuck:
-            # A lead that moves is no longer stuck (only those that moved).
+            # A lead that moves or is lost is no longer stuck (only those).
             super(CrmLead, unstuck).write({"is_stuck": False})
         if moving:
             moving._sales_stage_log_move(from_stages, override)
@@ -125,6 +191,10 @@ class CrmLead(models.Model):
             restored._sales_stage_log_open(from_current=True)
         if {"user_id", "team_id"} & set(vals):
             (self - moving - restored)._sales_stage_log_follow_owner()
+        if handing_off:
+            handing_off.sudo().with_context(mail_auto_subscribe_no_notify=True)._sales_handoff(
+                self.env["crm.stage"].browse(vals["stage_id"])
+            )
         return result
 
     # ------------------------------------------------------------------
@@ -146,7 +216,7 @@ class CrmLead(models.Model):
         if self._sales_rules_off():
             return
         checks = [(lead, lead.stage_id, lead.stage_id) for lead in self if lead.stage_id]
-        checks = [check for check in checks if check[2].sales_required_field_ids]
+        checks = [check for check in checks if check[2].sudo().sales_required_field_ids]
         if checks:
             self._sales_check_stage_rules(checks, {}, creating=True)
 
@@ -200,7 +270,7 @@ class CrmLead(models.Model):
             items = problems[lead]
             missing = [
                 field.field_description
-                for field in to_stage.sales_required_field_ids
+                for field in to_stage.sales_required_field_ids.sorted("field_description")
                 if not lead._sales_value_filled(field.name, vals)
             ]
             if missing:
@@ -504,14 +574,22 @@ class CrmLead(models.Model):
         Returns how many newly stuck leads remain. Leads already marked are not
         selected again, so a second run adds no activity.
         """
-        stuck_domain = self._sales_stuck_domain(fields.Datetime.now())
-        # Leads no longer past the limit (the stage's limit was raised) are released.
-        self.search([("is_stuck", "=", True), "!", *stuck_domain]).write({"is_stuck": False})
-        todo = expression.AND([stuck_domain, [("is_stuck", "=", False)]])
-        leads = self.search(todo, limit=batch_size, order="id")
+        # Leads leave the flag when they move or are lost (write) or when their
+        # stage's limit changes (crm.stage write), so the search only looks for
+        # newly stuck leads, through a partial index of the unflagged open leads.
+        todo = expression.AND(
+            [self._sales_stuck_domain(fields.Datetime.now()), [("is_stuck", "=", False)]]
+        )
+        query = self._search(todo)
+        # No ORDER BY and no LIMIT: with either, PostgreSQL misjudges how many
+        # leads match and walks the whole table instead of the partial index.
+        # The ids of newly stuck leads are few on any night but the first.
+        query.order = None
+        candidate_ids = query.get_result_ids()
+        leads = self.browse(candidate_ids[:batch_size])
         leads.write({"is_stuck": True})
         leads._sales_tell_head_stuck()
-        return self.search_count(todo) if len(leads) == batch_size else 0
+        return len(candidate_ids) - len(leads)
 
     def _sales_tell_head_stuck(self):
         stuck_type = self.env.ref(STUCK_ALERT_TYPE)
@@ -543,18 +621,336 @@ class CrmLead(models.Model):
     def _sales_refresh_overdue(self):
         """Deadlines pass with time, not with a write: flag the leads whose task became overdue."""
         today = fields.Date.context_today(self)
-        stuck_alert = self.env.ref(STUCK_ALERT_TYPE)
-        # One query: the activities are filtered in a sub-select, not fetched.
+        params = self.env["ir.config_parameter"].sudo()
+        # Only deadlines passed since the last refresh: earlier ones were flagged then.
+        since = params.get_param(OVERDUE_REFRESHED_PARAM)
+        late = [
+            ("date_deadline", "<", today),
+            ("activity_type_id", "!=", self.env.ref(STUCK_ALERT_TYPE).id),
+        ]
+        if since:
+            late.append(("date_deadline", ">=", since))
         leads = self.search(
-            [
-                ("has_overdue_task", "=", False),
-                ("active", "=", True),
-                (
-                    "activity_ids",
-                    "any",
-                    [("date_deadline", "<", today), ("activity_type_id", "!=", stuck_alert.id)],
-                ),
-            ]
+            [("has_overdue_task", "=", False), ("active", "=", True), ("activity_ids", "any", late)]
         )
         self.env.add_to_compute(self._fields["has_overdue_task"], leads)
         leads.flush_recordset(["has_overdue_task"])
+        params.set_param(OVERDUE_REFRESHED_PARAM, fields.Date.to_string(today))
+
+    # ------------------------------------------------------------------
+    # hand-off: hunter → closer → farmer
+    # ------------------------------------------------------------------
+    def _sales_handoff_moving(self, vals):
+        """The leads of ``self`` that ``vals`` moves to another stage."""
+        if not vals.get("stage_id") or self.env.context.get(HANDOFF_OFF):
+            return self.browse()
+        return self.filtered(lambda lead: lead.stage_id.id != vals["stage_id"])
+
+    def _sales_handoff(self, stage):
+        """Hands ``self`` (leads that just entered ``stage``) to the stage's
+        role or, on a won stage, their customers to a farmer. Batched: the
+        number of queries does not depend on the number of leads."""
+        if stage.is_won:
+            self._sales_handoff_won()
+        elif stage.responsible_role:
+            self._sales_handoff_to_role(
+                stage.responsible_role,
+                self.env._(
+                    "stage %(stage)s is worked by %(role)ss",
+                    stage=stage.name,
+                    role=self._sales_role_label(stage.responsible_role),
+                ),
+            )
+
+    def _sales_handoff_to_role(self, role, why):
+        leads = self.filtered(lambda lead: lead.active and lead.team_id.sales_structure == "split")
+        roles = self._sales_memberships(leads.team_id, leads.user_id)
+        # Farmers keep their customers' repeat sales whatever the stage;
+        # a universal member keeps what they own.
+        keeps = {role, "farmer", "universal"}
+        leads.filtered(
+            lambda lead: roles.get((lead.team_id.id, lead.user_id.id)) not in keeps
+        )._sales_give_to(role, why)
+
+    def _sales_give_to(self, role, why):
+        """Gives each lead of ``self`` to a member of its team with ``role``.
+        Leads nobody can take stay, logged, with an activity for the head."""
+        if not self:
+            return
+        leads = self.sorted("id")
+        owners = self._sales_pick(role, [(lead.id, lead) for lead in leads])
+        role_label = self._sales_role_label(role)
+        by_owner, by_change, stuck = defaultdict(list), defaultdict(list), []
+        for lead in leads:
+            new_owner = owners[lead.id]
+            if not new_owner:
+                stuck.append(lead.id)
+                continue
+            by_owner[new_owner].append(lead.id)
+            by_change[lead.user_id, new_owner, lead.team_id].append(lead.id)
+        for (old_owner, new_owner, team), lead_ids in by_change.items():
+            self.browse(lead_ids)._sales_chatter(
+                self.env._(
+                    "Handed off from %(old)s to %(new)s: %(why)s; %(new)s had the fewest "
+                    "open leads among the %(role)ss of team %(team)s with room left.",
+                    old=old_owner.name or self.env._("nobody"),
+                    new=new_owner.name,
+                    why=why,
+                    role=role_label,
+                    team=team.name,
+                )
+            )
+        for new_owner, lead_ids in by_owner.items():
+            self.browse(lead_ids).write({"user_id": new_owner.id})
+        self.browse(stuck)._sales_handoff_stuck(role_label, why)
+
+    def _sales_handoff_won(self):
+        """Records the closer; the customer of a won lead of a role-split team
+        goes to a farmer of the team, unless one of its farmers already keeps
+        it. Repeat-sale opportunities follow the customer's farmer (see
+        ``_sales_on_create``)."""
+        for owner, leads in (
+            self.filtered(lambda lead: lead.user_id and not lead.closer_user_id)
+            .grouped("user_id")
+            .items()
+        ):
+            leads.write({"closer_user_id": owner.id})
+        leads = self.filtered(
+            lambda lead: lead.team_id.sales_structure == "split" and lead.partner_id
+        )
+        roles = self._sales_memberships(
+            leads.team_id, leads.partner_id.commercial_partner_id.user_id
+        )
+        first_lead = {}  # one farmer per customer: its first lead decides the team
+        for lead in leads.sorted("id"):
+            customer = lead.partner_id.commercial_partner_id
+            if roles.get((lead.team_id.id, customer.user_id.id)) != "farmer":
+                first_lead.setdefault(customer, lead)
+        farmers = self._sales_pick("farmer", list(first_lead.items()))
+        by_farmer, stuck = defaultdict(list), []
+        for customer, lead in first_lead.items():
+            farmer = farmers[customer]
+            if not farmer:
+                stuck.append(lead.id)
+                continue
+            by_farmer[farmer].append(customer.id)
+            lead._sales_chatter(
+                self.env._(
+                    "Won by %(closer)s. The customer %(customer)s goes to farmer %(farmer)s "
+                    "(fewest open leads among the farmers of team %(team)s with room left), "
+                    "who owns its repeat sales from now on.",
+                    closer=lead.user_id.name or self.env._("nobody"),
+                    customer=customer.name,
+                    farmer=farmer.name,
+                    team=lead.team_id.name,
+                )
+            )
+        for farmer, customer_ids in by_farmer.items():
+            self.env["res.partner"].browse(customer_ids).write({"user_id": farmer.id})
+        self.browse(stuck)._sales_handoff_stuck(
+            self._sales_role_label("farmer"), self.env._("a won customer is kept by a farmer")
+        )
+
+    def _sales_on_create(self, routed, owner_given_ids):
+        """New leads: ``routed`` ones (no team given) go to the team whose cuts
+        they meet; repeat sales go to the customer's farmer; leads of role-split
+        teams still without an owner go to the role of their stage (hunter by
+        default)."""
+        teams = self.env["crm.team"].sudo()._sales_teams_with_cuts()
+        if teams and routed:
+            by_team = defaultdict(list)
+            for lead in routed:
+                team = teams._sales_match_lead(lead)
+                if team and team != lead.team_id:
+                    by_team[team, lead.id in owner_given_ids].append(lead.id)
+            for (team, keep_owner), lead_ids in by_team.items():
+                vals = {"team_id": team.id}
+                if not keep_owner:
+                    vals["user_id"] = False
+                self.browse(lead_ids).write(vals)
+        split = self.filtered(lambda lead: lead.team_id.sales_structure == "split")
+        customers = split.partner_id.commercial_partner_id
+        roles = self._sales_memberships(split.team_id, customers.user_id)
+        by_farmer = defaultdict(list)
+        for lead in split:
+            farmer = lead.partner_id.commercial_partner_id.user_id
+            if roles.get((lead.team_id.id, farmer.id)) == "farmer" and lead.user_id != farmer:
+                by_farmer[farmer].append(lead.id)
+        for farmer, lead_ids in by_farmer.items():
+            repeat = self.browse(lead_ids)
+            repeat._sales_chatter(
+                self.env._(
+                    "Repeat sale: the customer is kept by farmer %(farmer)s.", farmer=farmer.name
+                )
+            )
+            repeat.write({"user_id": farmer.id})
+        for role, leads in (
+            split.filtered(lambda lead: not lead.user_id)
+            .grouped(lambda lead: lead.stage_id.responsible_role or "hunter")
+            .items()
+        ):
+            leads._sales_give_to(
+                role,
+                self.env._(
+                    "a new lead starts with the %(role)ss", role=self._sales_role_label(role)
+                ),
+            )
+
+    def _sales_handoff_stuck(self, role_label, why):
+        """Nobody can take these leads: they stay; the chatter says why and the
+        team's head gets an activity on each."""
+        if not self:
+            return
+        self._message_log_batch(
+            {
+                lead.id: self.env._(
+                    "No hand-off: %(why)s, but no %(role)s of team %(team)s has room left "
+                    "(or the team has none); the lead stays with %(owner)s.",
+                    why=why,
+                    role=role_label,
+                    team=lead.team_id.name,
+                    owner=lead.user_id.name or self.env._("nobody"),
+                )
+                for lead in self
+            }
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "user_id": lead.team_id.user_id.id,
+                    "activity_type_id": todo.id,
+                    "summary": self.env._("Hand-off: no %(role)s available", role=role_label),
+                }
+                for lead in self
+                if lead.team_id.user_id
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+    @api.model
+    def _sales_pick(self, role, requests):
+        """Chooses, for each ``(key, lead)`` of ``requests``, a member of the
+        lead's team with ``role`` allowed in the lead's company: fewest open
+        leads, ties by round robin, members at capacity skipped (see
+        ``engine/handoff.py``). Returns ``{key: user or empty}``."""
+        leads = self.browse([lead.id for _key, lead in requests])
+        members = (
+            self.env["crm.team.member"]
+            .sudo()
+            .search_fetch(
+                [("crm_team_id", "in", leads.team_id.ids)],
+                ["crm_team_id", "user_id", "sales_capacity", "sales_handoff_ticket"],
+                order="id",
+            )
+        )
+        # The role is worn in a company: a closer of company B is no closer
+        # for the leads of company A, even in a team without a company.
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search_fetch(
+                [("user_id", "in", members.user_id.ids), ("sales_role", "=", role)],
+                ["user_id", "company_id"],
+            )
+        )
+        role_companies = defaultdict(set)
+        for employee in employees:
+            role_companies[employee.user_id.id].add(employee.company_id.id)
+        members = members.filtered(lambda member: member.user_id.id in role_companies)
+        loads = self._sales_open_lead_counts(members.user_id)
+        pools, pool_requests = {}, []
+        for key, lead in requests:
+            company = lead.company_id or lead.team_id.company_id
+            pool_key = (lead.team_id.id, company.id)
+            pool_requests.append((key, pool_key))
+            if pool_key not in pools:
+                pools[pool_key] = [
+                    Candidate(
+                        member.id,
+                        loads.get(member.user_id.id, 0),
+                        member.sales_capacity,
+                        member.sales_handoff_ticket,
+                    )
+                    for member in members
+                    if member.crm_team_id == lead.team_id
+                    and (not company or company.id in role_companies[member.user_id.id])
+                ]
+        owners, tickets = pick_owners(pool_requests, pools)
+        if tickets:
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_team_member AS member
+                          SET sales_handoff_ticket = turn.ticket
+                         FROM (VALUES %s) AS turn(id, ticket)
+                        WHERE member.id = turn.id""",
+                    SQL(", ").join(SQL("(%s, %s)", *item) for item in tickets.items()),
+                )
+            )
+            members.invalidate_recordset(["sales_handoff_ticket"])
+        users = {member.id: member.user_id for member in members}
+        no_one = self.env["res.users"]
+        return {key: users[owner] if owner else no_one for key, owner in owners.items()}
+
+    @api.model
+    def _sales_memberships(self, teams, users):
+        """``{(team id, user id): sales role}`` of the active memberships."""
+        if not teams or not users:
+            return {}
+        members = (
+            self.env["crm.team.member"]
+            .sudo()
+            .search_fetch(
+                [("crm_team_id", "in", teams.ids), ("user_id", "in", users.ids)],
+                ["crm_team_id", "user_id", "sales_role"],
+            )
+        )
+        return {(member.crm_team_id.id, member.user_id.id): member.sales_role for member in members}
+
+    @api.model
+    def _sales_open_lead_counts(self, users):
+        """``{user id: open leads}``: active and not won, in one grouped query."""
+        if not users:
+            return {}
+        groups = self.sudo()._read_group(
+            [
+                ("user_id", "in", users.ids),
+                "|",
+                ("stage_id", "=", False),
+                ("stage_id.is_won", "=", False),
+            ],
+            ["user_id"],
+            ["__count"],
+        )
+        return {user.id: count for user, count in groups}
+
+    def _sales_chatter(self, body):
+        """Writes ``body`` in the chatter of ``self``: inside the tracking
+        message of the change (one message per lead, as for any tracked
+        change), or as its own note where tracking is off (by context, or for
+        leads created in this transaction)."""
+        initial = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
+        if self.env.context.get("mail_notrack") or self.env.context.get("tracking_disable"):
+            untracked = self
+        else:
+            untracked = self.filtered(lambda lead: lead.id in initial and initial[lead.id] is None)
+        if untracked:
+            untracked._message_log_batch(dict.fromkeys(untracked.ids, body))
+        # Two hand-offs in one transaction share one tracking message: keep both.
+        pending = self.env.cr.precommit.data.get(f"mail.tracking.message.{self._name}", {})
+        for previous, leads in (
+            (self - untracked).grouped(lambda lead: pending.get(lead.id, "")).items()
+        ):
+            leads._track_set_log_message(
+                Markup("{}<br/>{}").format(previous, body) if previous else body
+            )
+
+    @api.model
+    def _sales_role_label(self, role):
+        selection = self.env["hr.employee"]._fields["sales_role"]._description_selection(self.env)
+        return dict(selection)[role].lower()

@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import SQL
 
 COUNTERS = ("leads_without_task", "overdue_tasks", "missing_data", "stage_overrides")
 BATCH_SIZE = 5000
@@ -93,45 +94,25 @@ class SalesDisciplineDaily(models.Model):
     @api.model
     def _sales_count(self, date):
         """{counter: {user id: count}} for ``date``."""
-        Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
-        open_domain = [("stage_id.is_won", "=", False), ("user_id", "!=", False)]
-        result = {
-            "leads_without_task": dict(
-                Lead._read_group(
-                    open_domain + [("has_no_task", "=", True)], ["user_id"], ["__count"]
-                )
-            ),
-            "overdue_tasks": dict(
-                self.env["mail.activity"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("res_model", "=", "crm.lead"),
-                        ("date_deadline", "<", date),
-                        ("user_id", "!=", False),
-                    ],
-                    ["user_id"],
-                    ["__count"],
-                )
-            ),
-        }
-        missing = defaultdict(int)
-        for stage in self.env["crm.stage"].search(
-            [("sales_required_field_ids", "!=", False), ("is_won", "=", False)]
-        ):
-            empty = expression.OR(
-                [_empty_domain(field) for field in stage.sales_required_field_ids]
-            )
-            for user, count in Lead._read_group(
-                expression.AND([open_domain, [("stage_id", "=", stage.id)], empty]),
+        result = self._sales_count_leads()
+        result["overdue_tasks"] = {
+            user.id: count
+            for user, count in self.env["mail.activity"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("date_deadline", "<", date),
+                    ("user_id", "!=", False),
+                ],
                 ["user_id"],
                 ["__count"],
-            ):
-                missing[user] += count
-        result["missing_data"] = missing
+            )
+        }
         start = datetime.combine(date, time.min)
-        result["stage_overrides"] = dict(
-            self.env["sales.lead.stage.log"]
+        result["stage_overrides"] = {
+            user.id: count
+            for user, count in self.env["sales.lead.stage.log"]
             .sudo()
             ._read_group(
                 [
@@ -143,8 +124,47 @@ class SalesDisciplineDaily(models.Model):
                 ["user_id"],
                 ["__count"],
             )
-        )
-        return {
-            counter: {user.id: count for user, count in by_user.items()}
-            for counter, by_user in result.items()
         }
+        return result
+
+    @api.model
+    def _sales_count_leads(self):
+        """Leads without a task and leads missing their stage's data, per owner, in
+        one scan of the open leads.
+
+        Conditional counts are what ``_read_group`` cannot do; the conditions
+        are still compiled by the ORM from domains (field types, many2many),
+        only the two ``COUNT(*) FILTER`` are written here.
+        """
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
+        open_leads = Lead._search([("stage_id.is_won", "=", False), ("user_id", "!=", False)])
+        missing_domain = expression.OR(
+            [
+                [("stage_id", "=", stage.id)]
+                + expression.OR([_empty_domain(field) for field in stage.sales_required_field_ids])
+                for stage in self.env["crm.stage"].search(
+                    [("sales_required_field_ids", "!=", False), ("is_won", "=", False)]
+                )
+            ]
+            or [expression.FALSE_LEAF]
+        )
+        Lead.flush_model()  # the SQL below reads the columns, not the cache
+        self.env.cr.execute(
+            SQL(
+                """SELECT %(user)s,
+                          COUNT(*) FILTER (WHERE %(no_task)s),
+                          COUNT(*) FILTER (WHERE %(missing)s)
+                     FROM %(from)s
+                    WHERE %(where)s
+                 GROUP BY 1""",
+                user=SQL.identifier(open_leads.table, "user_id"),
+                no_task=Lead._search([("has_no_task", "=", True)]).where_clause,
+                missing=Lead._search(missing_domain).where_clause,
+                **{"from": open_leads.from_clause, "where": open_leads.where_clause},
+            )
+        )
+        result = {"leads_without_task": {}, "missing_data": {}}
+        for user_id, without_task, missing in self.env.cr.fetchall():
+            result["leads_without_task"][user_id] = without_task
+            result["missing_data"][user_id] = missing
+        return result

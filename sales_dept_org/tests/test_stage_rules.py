@@ -103,6 +103,16 @@ class TestStageRules(SalesStageCommon):
     # ------------------------------------------------------------------
     # every path: buttons, merge, conversion, import
     # ------------------------------------------------------------------
+    @users("sdo_hunter")
+    def test_form_and_kanban_save_obey_rules(self):
+        """The web client saves a form, a kanban drag and a list edit with
+        ``web_save``: it ends in the same checked write."""
+        lead = self._north_leads(1, self.stage_new).with_user(self.env.user)
+        with self.assertRaises(UserError) as refused:
+            lead.web_save({"stage_id": self.stage_qualified.id}, specification={})
+        self.assertIn("N-Qualified needs Expected Revenue, Phone", str(refused.exception))
+        self.assertEqual(lead.stage_id, self.stage_new)
+
     def test_won_button_obeys_rules(self):
         lead = self._north_leads(1, self.stage_negotiation)
         with self.assertRaises(UserError) as refused:
@@ -150,6 +160,18 @@ class TestStageRules(SalesStageCommon):
         leads.write({"email_from": "a@example.com"})
         merged = leads.merge_opportunity(team_id=self.team_north.id)
         self.assertEqual(merged.stage_id, self.stage_gen_1)
+
+    @users("sdo_hunter")
+    def test_rpc_create_into_regulated_stage(self):
+        """An integrator's create naming a stage meets that stage's entry fields."""
+        values = {"name": "Z API", "team_id": self.team_north.id, "user_id": self.user_hunter.id}
+        with self.assertRaises(UserError) as refused:
+            self.env["crm.lead"].create(dict(values, stage_id=self.stage_qualified.id))
+        self.assertIn("N-Qualified needs Expected Revenue, Phone", str(refused.exception))
+        lead = self.env["crm.lead"].create(
+            dict(values, stage_id=self.stage_qualified.id, phone="+48 1", expected_revenue=9)
+        )
+        self.assertEqual(lead.stage_id, self.stage_qualified)
 
     def test_import_into_regulated_stage(self):
         csv = (
