@@ -12,11 +12,19 @@
     "data": [
         "security/sales_dept_org_security.xml",
         "security/ir.model.access.csv",
+        "security/sales_bonus_security.xml",
+        "data/sales_bonus_scheme_data.xml",
+        "data/ir_cron_data.xml",
         "views/crm_stage_views.xml",
         "views/hr_employee_views.xml",
+        "views/sales_bonus_scheme_views.xml",
+        "views/sales_bonus_sheet_views.xml",
+        "views/sales_bonus_line_views.xml",
+        "views/sales_bonus_instant_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/sales_dept_demo.xml",
+        "demo/sales_bonus_demo.xml",
     ],
 }

@@ -2,3 +2,8 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import sales_dept_demo
+from . import sales_bonus_scheme
+from . import sales_bonus_line
+from . import sales_bonus_sheet
+from . import sales_bonus_instant
+from . import sales_dept_demo_pay
