@@ -26,11 +26,15 @@ def addon_packages():
 
 
 def addon_data_files():
-    """Every non-Python file of the addon (views, data, i18n, static, ...)."""
+    """Every file that is not a module of a package: views, data, i18n,
+    static, and the migration scripts (their folders are no packages)."""
     return [
         str(path.relative_to(HERE / ADDON))
         for path in sorted((HERE / ADDON).rglob("*"))
-        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix != ".pyc"
+        and not (path.suffix == ".py" and (path.parent / "__init__.py").exists())
     ]
 
 

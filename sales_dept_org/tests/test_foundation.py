@@ -32,3 +32,23 @@ class TestFoundation(SalesDeptCommon):
         self.assertEqual(
             set(module.dependencies_id.mapped("name")), {"crm", "sale_crm", "hr", "mail"}
         )
+
+    def test_head_reads_the_leads_of_their_team_only(self):
+        Lead = self.env["crm.lead"]
+        team_lead = Lead.create(
+            {"name": "North deal", "team_id": self.team_north.id, "user_id": self.user_closer.id}
+        )
+        other_lead = Lead.create(
+            {
+                "name": "Other team deal",
+                "team_id": self.sales_team_1.id,
+                "user_id": self.user_sales_leads.id,
+            }
+        )
+        visible = Lead.with_user(self.user_head).search(
+            [("id", "in", (team_lead + other_lead).ids)]
+        )
+        self.assertEqual(visible, team_lead)
+        # a salesperson of the team still sees only their own leads
+        visible = Lead.with_user(self.user_hunter).search([("id", "in", team_lead.ids)])
+        self.assertFalse(visible)
