@@ -23,6 +23,8 @@ LOCKED_WRITABLE = {
     "message_main_attachment_id",
     "message_follower_ids",
 }
+# How far back a computation looks for reversed deals of locked months.
+CLAWBACK_MONTHS = 12
 DISCIPLINE_COUNTS = ("leads_without_task", "overdue_tasks", "missing_data", "stage_overrides")
 METRIC_LABELS = dict(BONUS_METRICS)
 
@@ -308,7 +310,7 @@ class SalesBonusSheet(models.Model):
             return None
         Daily = self.env["sales.discipline.daily"]
         domain = [
-            ("company_id", "=", self.company_id.id),
+            ("company_id", "in", [self.company_id.id, False]),
             ("date", ">=", self.date_from),
             ("date", "<=", self.date_to),
         ]
@@ -441,9 +443,14 @@ class SalesBonusSheet(models.Model):
     # clawbacks: corrections of locked months go forward
     # ------------------------------------------------------------------
     def _corrected_sheets(self):
-        """Locked sheets whose corrections land here: those after the last open sheet."""
+        """Locked sheets whose corrections land here: those after the last open sheet,
+        within CLAWBACK_MONTHS (older corrections are settled by hand)."""
         earlier = self.search(
-            [("company_id", "=", self.company_id.id), ("date_from", "<", self.date_from)],
+            [
+                ("company_id", "=", self.company_id.id),
+                ("date_from", "<", self.date_from),
+                ("date_from", ">=", self.date_from - relativedelta(months=CLAWBACK_MONTHS)),
+            ],
             order="date_from desc",
         )
         corrected = self.browse()

@@ -6,7 +6,7 @@ import openpyxl
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .bonus_common import OCTOBER, BonusCommon
+from .bonus_common import NOVEMBER, OCTOBER, BonusCommon
 
 HYPERLINK = '=HYPERLINK("http://x")'
 
@@ -239,3 +239,31 @@ class TestBonusExport(BonusCommon):
     def rows(worksheet):
         """The table under the title: row 3 (headers) to the end, trailing blanks dropped."""
         return [list(row) for row in worksheet.iter_rows(min_row=3, values_only=True)]
+
+    def test_export_queries_do_not_grow_with_lines(self):
+        sheet = self.compute_month(OCTOBER)
+        sheet.action_confirm()
+        Export = self.env["sales.bonus.sheet.xlsx"]
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        Export._workbook_bytes(sheet)
+        small = self.cr.sql_log_count - before
+        self.env["hr.employee"].create(
+            [{"name": f"Extra closer {index}", "sales_role": "closer"} for index in range(12)]
+        )
+        self.plan_fact[NOVEMBER] = self.plan_fact[OCTOBER]
+        self.env["sales.bonus.instant"].create(
+            {
+                "employee_id": self.employee_closer.id,
+                "date": date(2026, 11, 2),
+                "amount": 10.0,
+                "reason": "same shape as October",
+            }
+        )
+        november = self.compute_month(NOVEMBER)
+        november.action_confirm()
+        self.assertEqual(len(november.line_ids), 17)
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        Export._workbook_bytes(november)
+        self.assertEqual(self.cr.sql_log_count - before, small)

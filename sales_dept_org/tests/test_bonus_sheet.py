@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users
 
 from .bonus_common import NOVEMBER, OCTOBER, BonusCommon
@@ -376,3 +376,36 @@ class TestBonusSheet(BonusCommon):
         # (5 x 6 + 5 x 4 + 5 x 2 + 10 x 1) / 20 = 3.5 points -> 96.5%; no counts -> 100%
         self.assertEqual(sheet._discipline_score(self.user_hunter, discipline), 96.5)
         self.assertEqual(sheet._discipline_score(self.user_closer, discipline), 100)
+
+    def test_person_without_scheme_is_listed_with_the_reason(self):
+        self.env["sales.bonus.scheme"].search([("sales_role", "=", "farmer")]).active = False
+        sheet = self.compute_month(OCTOBER)
+        farmer = self.line_of(sheet, self.employee_farmer)
+        self.assertRecordValues(
+            farmer, [{"scheme_id": False, "fixed_amount": 0.0, "total_amount": 0.0}]
+        )
+        self.assertEqual(farmer.note, "No bonus scheme for this role or person.")
+
+    def test_instant_bonus_bad_input_named(self):
+        Instant = self.env["sales.bonus.instant"].with_user(self.user_head)
+        with self.assertRaises(ValidationError) as caught:
+            Instant.create(
+                [
+                    {
+                        "employee_id": self.employee_hunter.id,
+                        "date": date(2026, 11, 5),
+                        "amount": -10.0,
+                        "reason": "oops",
+                    },
+                    {
+                        "employee_id": self.employee_closer.id,
+                        "date": date(2026, 11, 5),
+                        "amount": 10.0,
+                        "reason": "  ",
+                    },
+                ]
+            )
+        self.assertIn(
+            "Jan Hunter, 2026-11-05: an instant bonus must be positive.", str(caught.exception)
+        )
+        self.assertIn("Tomasz Closer, 2026-11-05: say why", str(caught.exception))
