@@ -58,6 +58,7 @@ class SalesBonusLine(models.Model):
         help="The line of a confirmed month whose bonus this clawback corrects.",
     )
     scheme_snapshot = fields.Json(groups="sales_dept_org.group_sales_dept_head")
+    vals_digest = fields.Char(readonly=True, copy=False, groups="base.group_system")
 
     def _auto_init(self):
         result = super()._auto_init()
@@ -103,7 +104,9 @@ class SalesBonusLine(models.Model):
 class SalesBonusLineMetric(models.Model):
     _name = "sales.bonus.line.metric"
     _description = "Bonus Sheet Line Metric"
-    _order = "line_id, id"
+    # creation order is the scheme's metric order; ordering by line_id would
+    # join the lines' own order (teams, employees) on every read
+    _order = "id"
 
     line_id = fields.Many2one("sales.bonus.line", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="line_id.company_id", store=True)

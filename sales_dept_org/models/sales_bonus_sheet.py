@@ -1,3 +1,5 @@
+import hashlib
+import json
 import logging
 from decimal import Decimal
 
@@ -259,6 +261,7 @@ class SalesBonusSheet(models.Model):
         )
         context = {
             "schemes": schemes,
+            "params": self._scheme_params(set(schemes.values())),
             "teams": self._teams_by_user(employees.user_id),
             "plan_fact": self._get_plan_fact(employees.user_id, codes),
             "discipline": self._get_discipline_totals(employees.user_id),
@@ -267,17 +270,33 @@ class SalesBonusSheet(models.Model):
         vals_list = [self._prepare_pay_line_vals(employee, context) for employee in employees]
         vals_list += self._prepare_clawback_vals()
         self._sync_lines(vals_list)
-        self.write(
-            {
-                "state": "computed",
-                "computed_on": fields.Datetime.now(),
-                "note": self._notes(context),
+        vals = {"computed_on": fields.Datetime.now(), "note": self._notes(context)}
+        if self.state != "computed":  # rewriting it would recompute every line's state
+            vals["state"] = "computed"
+        self.write(vals)
+
+    def _scheme_params(self, schemes):
+        """What the engine needs of each scheme, read once per scheme, not per person."""
+        params = {}
+        for scheme in schemes:
+            target = scheme.currency_id._convert(
+                scheme.target_pay, self.currency_id, self.company_id, self.date_to
+            )
+            params[scheme.id] = {
+                "target": to_decimal(target),
+                "shares": scheme._pay_shares(),
+                "cap": scheme._pay_cap(),
+                "tiers": scheme._pay_tiers(),
+                "snapshot": scheme._pay_snapshot(),
+                "metrics": [(metric.metric_code, metric.weight) for metric in scheme.metric_ids],
             }
-        )
+        return params
 
     def _bonus_employees(self):
-        return self.env["hr.employee"].search(
-            [("company_id", "=", self.company_id.id), ("sales_role", "!=", False)], order="id"
+        return self.env["hr.employee"].search_fetch(
+            [("company_id", "=", self.company_id.id), ("sales_role", "!=", False)],
+            ["company_id", "sales_role", "user_id"],
+            order="id",
         )
 
     @api.model
@@ -361,22 +380,23 @@ class SalesBonusSheet(models.Model):
         }
         if not scheme:
             return dict(vals, note=self.env._("No bonus scheme for this role or person."))
-        digits = self.currency_id.decimal_places
-        tiers = scheme._pay_tiers()
-        metric_vals, results = self._prepare_metric_vals(scheme, tiers, user, context)
+        params = context["params"][scheme.id]
+        metric_vals, results = self._prepare_metric_vals(params, user, context)
         score = self._discipline_score(user, context["discipline"])
-        target = scheme.currency_id._convert(
-            scheme.target_pay, self.currency_id, self.company_id, self.date_to
-        )
         result = pay.compute_pay(
-            to_decimal(target), scheme._pay_shares(), score, results, scheme._pay_cap(), digits
+            params["target"],
+            params["shares"],
+            score,
+            results,
+            params["cap"],
+            self.currency_id.decimal_places,
         )
         missing = [METRIC_LABELS[vals["metric_code"]] for vals in metric_vals if not vals["plan"]]
         return dict(
             vals,
             scheme_id=scheme.id,
-            scheme_snapshot=scheme._pay_snapshot(),
-            target_pay=float(to_decimal(target)),
+            scheme_snapshot=params["snapshot"],
+            target_pay=float(params["target"]),
             fixed_amount=float(result.fixed),
             discipline_score=float(score),
             soft_target=float(result.soft_target),
@@ -389,12 +409,13 @@ class SalesBonusSheet(models.Model):
             note=self.env._("No plan for: %s", ", ".join(missing)) if missing else False,
         )
 
-    def _prepare_metric_vals(self, scheme, tiers, user, context):
+    def _prepare_metric_vals(self, params, user, context):
+        tiers = params["tiers"]
         metric_vals, weighted = [], []
-        for metric in scheme.metric_ids:
-            plan, fact = context["plan_fact"].get((user.id, metric.metric_code), (0.0, 0.0))
+        for code, weight in params["metrics"]:
+            plan, fact = context["plan_fact"].get((user.id, code), (0.0, 0.0))
             reached = pay.attainment(to_decimal(plan), to_decimal(fact))
-            weighted.append((to_decimal(metric.weight), reached))
+            weighted.append((to_decimal(weight), reached))
             upcoming = pay.next_tier(tiers, reached)
             to_next = (
                 max(
@@ -406,8 +427,8 @@ class SalesBonusSheet(models.Model):
             )
             metric_vals.append(
                 {
-                    "metric_code": metric.metric_code,
-                    "weight": metric.weight,
+                    "metric_code": code,
+                    "weight": weight,
                     "plan": plan,
                     "fact": fact,
                     "attainment": float(round(reached, 2)),
@@ -537,32 +558,36 @@ class SalesBonusSheet(models.Model):
     # ------------------------------------------------------------------
     def _sync_lines(self, vals_list):
         Line = self.env["sales.bonus.line"]
+        current = Line.search_fetch(
+            [("sheet_id", "=", self.id)],
+            ["employee_id", "line_type", "origin_line_id", "vals_digest"],
+            order="id",
+        )
         existing = {
-            (line.employee_id.id, line.line_type, line.origin_line_id.id): line
-            for line in self.line_ids
+            (line.employee_id.id, line.line_type, line.origin_line_id.id): line for line in current
         }
         to_create = []
         for vals in vals_list:
             full = dict(self._blank_line_vals(), **vals)
-            line = existing.pop(
-                (vals["employee_id"], vals["line_type"], vals.get("origin_line_id") or False), None
-            )
+            digest = self._line_digest(full)
+            key = (vals["employee_id"], vals["line_type"], vals.get("origin_line_id") or False)
+            line = existing.pop(key, None)
             if not line:
+                metrics = [Command.create(metric) for metric in full["metric_line_ids"]]
                 to_create.append(
-                    dict(
-                        full,
-                        sheet_id=self.id,
-                        metric_line_ids=[
-                            Command.create(metric) for metric in full["metric_line_ids"]
-                        ],
-                    )
+                    dict(full, sheet_id=self.id, metric_line_ids=metrics, vals_digest=digest)
                 )
-                continue
-            changes = self._line_changes(line, full)
-            if changes:
-                line.write(changes)
+            elif line.vals_digest != digest:
+                line.write(dict(self._line_changes(line, full), vals_digest=digest))
         Line.create(to_create)
         Line.union(*existing.values()).unlink()
+
+    @api.model
+    def _line_digest(self, vals):
+        """A fingerprint of what a computation produced for a line: an unchanged
+        line is recognised without comparing it field by field."""
+        payload = json.dumps(vals, sort_keys=True, default=str)
+        return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
 
     @api.model
     def _blank_line_vals(self):
