@@ -2,6 +2,14 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import sales_dept_demo
+from . import crm_team
+from . import crm_lead
+from . import mail_activity
+from . import sales_lead_stage_log
+from . import sales_discipline_daily
+from . import res_company
+from . import res_config_settings
+from . import crm_team_member
 from . import sales_bonus_scheme
 from . import sales_bonus_line
 from . import sales_bonus_sheet

@@ -9,3 +9,63 @@ class CrmStage(models.Model):
         help="The sales role that owns leads in this stage. A lead entering the "
         "stage is handed to a team member with this role (role-split teams only).",
     )
+    sales_required_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "crm_stage_sales_required_field_rel",
+        "stage_id",
+        "field_id",
+        string="Required to Enter",
+        domain="[('model', '=', 'crm.lead'), ('store', '=', True), "
+        "('ttype', 'not in', ('binary', 'one2many'))]",
+        help="A lead may enter this stage only when these fields are filled.",
+    )
+    sales_required_activity_type_ids = fields.Many2many(
+        "mail.activity.type",
+        "crm_stage_sales_required_activity_type_rel",
+        "stage_id",
+        "activity_type_id",
+        string="Done Before Leaving",
+        help="Activities of these types must be marked done on the lead before it "
+        "may leave this stage (e.g. a held meeting before the proposal).",
+    )
+    sales_allow_skip = fields.Boolean(
+        "Forward Skip Allowed",
+        default=True,
+        help="Leads in this stage may jump forward over the next stages.",
+    )
+    sales_allow_back = fields.Boolean(
+        "Moving Back Allowed",
+        default=True,
+        help="Leads in this stage may be moved back to an earlier stage.",
+    )
+    sales_max_days = fields.Integer(
+        "Maximum Days",
+        help="After this many days in the stage the lead is stuck and the team "
+        "head gets an activity. 0: no limit.",
+    )
+    sales_script = fields.Html(
+        translate=True,
+        help="What to say and do at this stage; shown on the lead form.",
+    )
+    sales_checklist = fields.Html(
+        "Checklist",
+        translate=True,
+        help="What must be true before the lead moves on; shown on the lead form.",
+    )
+
+    _sql_constraints = [
+        (
+            "sales_max_days_positive",
+            "CHECK(sales_max_days >= 0)",
+            "The maximum days in a stage cannot be negative.",
+        ),
+    ]
+
+    def _sales_is_regulated(self):
+        self.ensure_one()
+        return bool(
+            self.sales_required_field_ids
+            or self.sales_required_activity_type_ids
+            or not self.sales_allow_skip
+            or not self.sales_allow_back
+        )

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 SALES_ROLES = [
     ("hunter", "Hunter"),
@@ -21,3 +22,59 @@ class HrEmployee(models.Model):
         "Head of Sales: leads a team. "
         "Universal: runs the whole cycle alone.",
     )
+    sales_team_id = fields.Many2one(
+        "crm.team",
+        compute="_compute_sales_team_id",
+        store=True,
+        index="btree_not_null",
+        help="The team the employee's user belongs to in the employee's company, "
+        "or the team they lead.",
+    )
+
+    @api.depends(
+        "user_id.crm_team_member_ids.crm_team_id",
+        "user_id.crm_team_member_ids.active",
+        "company_id",
+    )
+    def _compute_sales_team_id(self):
+        # Heads lead a team rather than sit in it: one search for all of them.
+        led = self.env["crm.team"].search_fetch(
+            [("user_id", "in", self.user_id.ids)], ["user_id", "company_id"], order="sequence, id"
+        )
+        for employee in self:
+            user, company = employee.user_id, employee.company_id
+            # a membership first, then a team they lead
+            teams = user.crm_team_member_ids.crm_team_id | led.filtered(
+                lambda team, user=user: team.user_id == user
+            )
+            employee.sales_team_id = teams.filtered(
+                lambda team, company=company: not team.company_id or team.company_id == company
+            )[:1]
+
+    @api.constrains("sales_role", "user_id")
+    def _check_sales_role(self):
+        """A role is worn by a user (leads are owned by users), and a team
+        leader stays a head of sales."""
+        problems = [
+            self.env._("%(employee)s has a sales role but no user.", employee=employee.name)
+            for employee in self
+            if employee.sales_role and not employee.user_id
+        ]
+        not_heads = self.filtered(
+            lambda employee: employee.user_id and employee.sales_role not in (False, "head")
+        )
+        if not_heads:
+            teams = self.env["crm.team"].search([("user_id", "in", not_heads.user_id.ids)])
+            problems += [
+                self.env._(
+                    "%(employee)s leads team %(team)s and must stay a head of sales.",
+                    employee=employee.name,
+                    team=team.name,
+                )
+                for employee in not_heads
+                for team in teams
+                if team.user_id == employee.user_id
+                and (not team.company_id or team.company_id == employee.company_id)
+            ]
+        if problems:
+            raise ValidationError("\n".join(problems))

@@ -8,3 +8,4 @@ class HrEmployeePublic(models.Model):
 
     # Colleagues (the board, the team form) read roles without HR rights.
     sales_role = fields.Selection(SALES_ROLES, readonly=True)
+    sales_team_id = fields.Many2one("crm.team", readonly=True)

@@ -193,6 +193,9 @@ UTM = [
     (None, "utm.utm_medium_direct"),
 ]
 
+# The responsible role of the first open stages (New, Qualified, Proposition).
+DEMO_STAGE_ROLES = ["hunter", "hunter", "closer"]
+
 LEADS_PER_DAY = 1.6
 LOST_SHARE = 0.15
 
@@ -211,6 +214,7 @@ class SalesDeptDemo(models.AbstractModel):
         users = self._demo_people(company)
         teams = self._demo_teams(company, users)
         customers = self._demo_customers(company)
+        self._demo_organisation(teams)
         self._demo_leads(rng, company, users, teams, customers)
         return True
 
@@ -305,6 +309,34 @@ class SalesDeptDemo(models.AbstractModel):
         self._demo_xmlids({f"demo_team_{key}": team for key, team in teams.items()})
         return teams
 
+    def _demo_organisation(self, teams):
+        """Role-split North and South hand leads over by stage and territory;
+        Mazowsze stays universal. Stages keep any role already given them."""
+        states = self.env["res.country.state"].search(
+            [("country_id", "=", self.env.ref("base.pl").id)]
+        )
+        for key, _name, _head, codes in TEAMS:
+            teams[key].write(
+                {
+                    "sales_structure": "universal" if key == "mazowsze" else "split",
+                    "sales_state_ids": [
+                        fields.Command.set(
+                            states.filtered(lambda state, codes=codes: state.code in codes).ids
+                        )
+                    ],
+                }
+            )
+        # Closers carry the deals: a limit keeps the hand-off honest.
+        teams["polnoc"].crm_team_member_ids.filtered(
+            lambda member: member.sales_role == "closer"
+        ).sales_capacity = 60
+        stages = self.env["crm.stage"].search(
+            [("team_id", "=", False), ("is_won", "=", False)], order="sequence, id"
+        )
+        for stage, role in zip(stages, DEMO_STAGE_ROLES, strict=False):
+            if not stage.responsible_role:
+                stage.responsible_role = role
+
     def _demo_customers(self, company):
         poland = self.env.ref("base.pl")
         states = self.env["res.country.state"].search([("country_id", "=", poland.id)])
@@ -380,15 +412,29 @@ class SalesDeptDemo(models.AbstractModel):
                     "medium_id": self.env.ref(medium).id,
                     "tag_ids": [fields.Command.set(rng.sample(tags.ids, rng.randint(0, 2)))],
                     "priority": rng.choice("0012"),
+                    # the hunter sourced every lead of a role-split team
+                    "hunter_user_id": people["hunter"].id if "hunter" in people else False,
                 }
             )
-        leads = self.env["crm.lead"].with_company(company).create(vals_list)
+        # The demo's history is generated, not worked: it is created past the
+        # stage rules, then replayed into the stage log with its real dates.
+        leads = (
+            self.env["crm.lead"]
+            .with_company(company)
+            .with_context(sales_stage_rules_off=True)
+            .create(vals_list)
+        )
+        # Deals created already won: their customers go to the team's farmer,
+        # as if they had been won through the pipeline.
+        leads.filtered(lambda lead: lead.stage_id.is_won)._sales_handoff_won()
         created = list(zip(leads, plans, strict=True))
         self._demo_backdate(created, today)
+        self._demo_stage_log_dates(leads)
         lost = self.env["crm.lead"].union(*(lead for lead, plan in created if plan["lost"]))
         if lost and lost_reason:
             lost.action_set_lost(lost_reason_id=lost_reason.id)
         self._demo_activities(rng, created, today)
+        self.env["sales.discipline.daily"]._cron_sales_discipline()
 
     def _demo_lead_plan(self, rng, day, stages, open_stages, won_stage, customers):
         """Older leads are further down the pipeline; a share of them is lost."""
@@ -445,6 +491,20 @@ class SalesDeptDemo(models.AbstractModel):
         self.env["crm.lead"].invalidate_model(
             ["create_date", "date_open", "date_last_stage_update", "date_closed"]
         )
+
+    def _demo_stage_log_dates(self, leads):
+        """The stage log rows start when the backdated leads entered their stage."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sales_lead_stage_log log
+                      SET date_in = lead.date_last_stage_update
+                     FROM crm_lead lead
+                    WHERE log.lead_id = lead.id AND lead.id = ANY(%s)""",
+                leads.ids,
+            )
+        )
+        self.env["sales.lead.stage.log"].invalidate_model(["date_in"])
 
     def _demo_activities(self, rng, created, today):
         """Past activities are done; open leads mostly have a next step,

@@ -79,6 +79,32 @@ class BonusCommon(SalesDeptCommon):
         with patch.object(type(self.Sheet), "_get_plan_fact", plan_fact):
             yield
 
+    def extra_people(self, role, count, company=None):
+        """``count`` more salespeople of ``role`` (each with a user, as roles require)."""
+        company = company or self.company
+        users = self.env["res.users"].create(
+            [
+                {
+                    "name": f"Extra {role} {index}",
+                    "login": f"extra_{role}_{index}",
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, company.ids)],
+                }
+                for index in range(count)
+            ]
+        )
+        return self.env["hr.employee"].create(
+            [
+                {
+                    "name": user.name,
+                    "user_id": user.id,
+                    "sales_role": role,
+                    "company_id": company.id,
+                }
+                for user in users
+            ]
+        )
+
     def compute_month(self, month, company=None):
         with self.month_facts():
             sheet = self.Sheet._get_or_create_month(company or self.company, month)

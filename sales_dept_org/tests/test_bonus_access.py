@@ -121,8 +121,19 @@ class TestBonusMultiCompany(BonusCommon):
         super().setUpClass()
         cls._activate_multi_company()
         cls.env["sales.bonus.scheme"]._install_default_schemes(cls.company_2)
+        cls.user_c2 = cls._sales_user(
+            "sdo_hunter_c2", "Bruce C2", "sales_dept_org.group_sales_dept_salesperson"
+        )
+        cls.user_c2.write(
+            {"company_ids": [(6, 0, cls.company_2.ids)], "company_id": cls.company_2.id}
+        )
         cls.employee_c2 = cls.env["hr.employee"].create(
-            {"name": "Bruce C2", "sales_role": "hunter", "company_id": cls.company_2.id}
+            {
+                "name": "Bruce C2",
+                "user_id": cls.user_c2.id,
+                "sales_role": "hunter",
+                "company_id": cls.company_2.id,
+            }
         )
 
     def test_each_company_its_own_sheet(self):

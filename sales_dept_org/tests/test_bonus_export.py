@@ -248,9 +248,7 @@ class TestBonusExport(BonusCommon):
         before = self.cr.sql_log_count
         Export._workbook_bytes(sheet)
         small = self.cr.sql_log_count - before
-        self.env["hr.employee"].create(
-            [{"name": f"Extra closer {index}", "sales_role": "closer"} for index in range(12)]
-        )
+        self.extra_people("closer", 12)
         self.plan_fact[NOVEMBER] = self.plan_fact[OCTOBER]
         self.env["sales.bonus.instant"].create(
             {

@@ -77,8 +77,8 @@ class TestBonusSheet(BonusCommon):
         sheet = self.compute_month(OCTOBER)
         self.assertEqual(sheet.state, "computed")
         self.assertEqual(sheet.date_to, date(2026, 10, 31))
-        # No daily discipline counts on this branch yet: every score is 100%.
-        self.assertIn("not recorded", sheet.note)
+        # No discipline counted this month: every score is 100% (see test_bonus_discipline).
+        self.assertFalse(sheet.note)
 
         hunter = self.line_of(sheet, self.employee_hunter)
         # Hunter (shipped): 6,000 at 60/10/30 -> fixed 3,600, soft 600, bonus target 1,800.
@@ -344,10 +344,8 @@ class TestBonusSheet(BonusCommon):
         self.compute_month(OCTOBER)  # warm the caches of schemes and metadata
         self.env.invalidate_all()
         count_small = self._count_compute_queries()
-        self.env["hr.employee"].create(
-            [{"name": f"Extra hunter {index}", "sales_role": "hunter"} for index in range(10)]
-        )
-        self.env.invalidate_all()
+        self.extra_people("hunter", 10)
+        self._count_compute_queries()  # creating users emptied the registry caches: warm them
         count_large = self._count_compute_queries()
         self.assertEqual(count_small, count_large)
 

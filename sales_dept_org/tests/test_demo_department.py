@@ -74,7 +74,8 @@ class TestDemoDepartment(TransactionCase):
 
     def test_activities_done_and_planned(self):
         open_leads = self.leads.filtered(lambda lead: lead.active and not lead.stage_id.is_won)
-        with_task = open_leads.filtered("activity_ids")
+        # the head's stuck-deal alerts are not the owner's tasks
+        with_task = open_leads.filtered(lambda lead: not lead.has_no_task)
         self.assertGreater(len(with_task), len(open_leads) * 0.7)
         self.assertLess(len(with_task), len(open_leads), "some leads lack a task on purpose")
         overdue = with_task.activity_ids.filtered(
@@ -98,3 +99,28 @@ class TestDemoDepartment(TransactionCase):
             .search_count([("company_id", "=", self.company.id)]),
             len(self.leads),
         )
+
+    def test_organisation_wired(self):
+        """North and South hand off by role, Mazowsze is universal; won
+        customers of the role-split teams are kept by their farmer."""
+        polnoc = self.env.ref("sales_dept_org.demo_team_polnoc")
+        poludnie = self.env.ref("sales_dept_org.demo_team_poludnie")
+        mazowsze = self.env.ref("sales_dept_org.demo_team_mazowsze")
+        self.assertEqual(
+            [team.sales_structure for team in (polnoc, poludnie, mazowsze)],
+            ["split", "split", "universal"],
+        )
+        self.assertEqual(
+            sorted(polnoc.sales_state_ids.mapped("code")), ["04", "20", "22", "28", "32"]
+        )
+        farmers = {
+            polnoc: self.env.ref("sales_dept_org.demo_user_farmer_north"),
+            poludnie: self.env.ref("sales_dept_org.demo_user_farmer_south"),
+        }
+        won = self.leads.filtered(
+            lambda lead: lead.stage_id.is_won and lead.team_id in farmers and lead.partner_id
+        )
+        self.assertTrue(won)
+        for lead in won:
+            self.assertEqual(lead.closer_user_id, lead.user_id)
+            self.assertIn(lead.partner_id.user_id, set(farmers.values()))

@@ -1,1 +1,3 @@
+from . import sales_stage_override_wizard
+from . import sales_organisation_check
 from . import sales_bonus_sheet_reopen

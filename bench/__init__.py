@@ -1,0 +1,1 @@
+"""Benchmark data generator and runner for sales_dept_org (see README.md)."""

@@ -1,0 +1,173 @@
+"""Benchmark data: a whole sales department written with bulk SQL.
+
+FOR BENCHMARK DATABASES ONLY. Rows are written with ``INSERT ... SELECT``
+(copies of ORM-made template rows), not through the ORM: no business rule,
+constraint method or tracking runs. Never point it at a real database.
+
+The data is built by a list of steps (:data:`STEPS`, in order). A marker in
+``ir_config_parameter`` (``sales_dept_org.bench_data``) records the size and
+the steps done with their versions: a second run with the same size only runs
+steps that are new or became applicable (a table another issue added); a
+different size, or a changed step version, needs a fresh database
+(``make bench`` drops and rebuilds it).
+
+Adding a step (see bench/README.md)::
+
+    @step("my_counts", version=1, applies=lambda gen: gen.has_table("my_table"))
+    def my_counts(gen):
+        gen.cr.execute(SQL("INSERT INTO my_table ... SELECT ... FROM crm_lead ..."))
+"""
+
+import json
+import time
+from dataclasses import dataclass
+from collections.abc import Callable
+
+from odoo.tools import SQL
+
+from . import bulk
+from ..sizes import department_sizes
+
+MARKER_KEY = "sales_dept_org.bench_data"
+
+
+class StaleData(Exception):
+    """The database holds other benchmark data (or none it can extend)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    version: int
+    func: Callable
+    applies: Callable
+
+
+STEPS = []
+
+
+def step(name, version=1, applies=None):
+    """Registers a generator step; steps run in the order they are registered
+    (the import order of the step modules below). ``applies(gen)`` says whether
+    the step has anything to fill in this database (default: always)."""
+
+    def register(func):
+        if any(existing.name == name for existing in STEPS):
+            raise ValueError(f"two generator steps are named {name!r}")
+        STEPS.append(Step(name, version, func, applies or (lambda gen: True)))
+        return func
+
+    return register
+
+
+class Generation:
+    """What a step gets: the environment, the sizes, and shared state that is
+    saved in the marker (``gen.state``, e.g. the ids of the companies)."""
+
+    def __init__(self, env, sizes, state):
+        self.env = env
+        self.cr = env.cr
+        self.sizes = sizes
+        self.state = state
+
+    def has_table(self, table):
+        return bulk.has_table(self.cr, table)
+
+    def ref(self, xmlid):
+        return self.env.ref(xmlid).id
+
+    def log(self, text):
+        print(f"  {text}", flush=True)
+
+
+def open_registry(config, database):
+    """Loads Odoo's configuration and the database's registry (quiet logs)."""
+    import odoo
+
+    odoo.tools.config.parse_config(["-c", config, "-d", database, "--log-level=warn"])
+    return odoo.modules.registry.Registry(database)
+
+
+def read_marker(cr):
+    cr.execute(
+        SQL("SELECT value FROM ir_config_parameter WHERE key = %s", MARKER_KEY),
+    )
+    row = cr.fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def _write_marker(env, marker):
+    env["ir.config_parameter"].sudo().set_param(MARKER_KEY, json.dumps(marker))
+
+
+def _check_reusable(cr, marker, lead_count):
+    if marker is None:
+        cr.execute(SQL("SELECT EXISTS (SELECT 1 FROM crm_lead)"))
+        if cr.fetchone()[0]:
+            raise StaleData(
+                "this database already has leads and no benchmark marker: "
+                "the generator only fills fresh benchmark databases"
+            )
+        return
+    if marker["leads"] != lead_count:
+        raise StaleData(
+            f"this database holds benchmark data for {marker['leads']:,} leads, not "
+            f"{lead_count:,}: use a fresh database (make bench rebuilds it)"
+        )
+    changed = [
+        step.name
+        for step in STEPS
+        if step.name in marker["steps"] and marker["steps"][step.name] != step.version
+    ]
+    if changed:
+        raise StaleData(
+            f"generator steps changed since this data was made ({', '.join(changed)}): "
+            "use a fresh database (make bench rebuilds it)"
+        )
+
+
+def ensure_data(registry, lead_count):
+    """Generates the department for ``lead_count`` leads, or reuses what is there.
+    Each step commits on its own, so an interrupted run resumes where it stopped."""
+    from odoo import SUPERUSER_ID, api
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        marker = read_marker(cr)
+        _check_reusable(cr, marker, lead_count)
+        marker = marker or {"leads": lead_count, "steps": {}, "state": {}}
+        gen = Generation(env, department_sizes(lead_count), marker["state"])
+        todo = [s for s in STEPS if s.name not in marker["steps"] and s.applies(gen)]
+        if not todo:
+            print(f"Benchmark data for {lead_count:,} leads is in place (reused).", flush=True)
+            return False
+        print(f"Generating benchmark data for {lead_count:,} leads (bulk SQL).", flush=True)
+        cr.execute(bulk.RAND_FUNCTION)
+        # index builds (bulk_load) get memory; losing the last commit on a crash is fine
+        cr.execute(SQL("SET maintenance_work_mem = '512MB'"))
+        cr.execute(SQL("SET synchronous_commit = off"))
+        total = time.perf_counter()
+        for current in todo:
+            start = time.perf_counter()
+            current.func(gen)
+            marker["steps"][current.name] = current.version
+            _write_marker(env, marker)
+            env.flush_all()
+            cr.commit()
+            print(f"step {current.name}: {time.perf_counter() - start:.1f} s", flush=True)
+        # fresh statistics, or the planner guesses on tables it thinks are empty
+        cr.execute(SQL("ANALYZE"))
+        cr.commit()
+        print(f"Generated in {time.perf_counter() - total:.0f} s.", flush=True)
+        return True
+
+
+# The steps, in the order they run (each module registers its own).
+from . import people  # noqa: E402
+from . import customers  # noqa: E402
+from . import leads  # noqa: E402
+from . import activities  # noqa: E402
+from . import sales  # noqa: E402
+from . import invoices  # noqa: E402
+from . import stage_log  # noqa: E402
+from . import lead_flags  # noqa: E402

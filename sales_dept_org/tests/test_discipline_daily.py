@@ -1,0 +1,83 @@
+from datetime import date, timedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import users
+
+from odoo.addons.sales_dept_org.tests.stage_common import SalesStageCommon
+
+
+class TestDisciplineDaily(SalesStageCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = date.today()
+        # hunter: 3 open leads in new without a task; 1 in qualified without a
+        # phone (its stage requires one) whose only task is a day late
+        cls.hunter_bare = cls._north_leads(3, cls.stage_new)
+        cls.hunter_late = cls._north_leads(1, cls.stage_qualified, expected_revenue=100)
+        cls._plan_for(cls.hunter_late, today - timedelta(days=1))
+        # closer: a won lead and a lost lead without tasks (closed: not counted),
+        # an open lead with a task due today (not late), and an overridden move
+        closer = {"user_id": cls.user_closer.id, "partner_id": cls.customer.id}
+        cls.closer_won = cls._north_leads(1, cls.stage_won, **closer)
+        cls.closer_lost = cls._north_leads(1, cls.stage_new, **closer)
+        cls.closer_lost.action_set_lost()
+        cls.closer_open = cls._north_leads(1, cls.stage_new, **closer)
+        cls._plan_for(cls.closer_open, today)
+        cls.closer_open.with_user(cls.user_head).with_context(
+            sales_stage_override_reason="Umowa ramowa"
+        ).write({"stage_id": cls.stage_proposal.id})
+
+    @classmethod
+    def _plan_for(cls, leads, deadline):
+        cls.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": cls.env["ir.model"]._get_id("crm.lead"),
+                    "res_id": lead.id,
+                    "activity_type_id": cls.env.ref("mail.mail_activity_data_call").id,
+                    "user_id": lead.user_id.id,
+                    "date_deadline": deadline,
+                }
+                for lead in leads
+            ]
+        )
+
+    def _counts(self, rows, user):
+        row = rows.filtered(lambda row: row.user_id == user)
+        self.assertEqual(len(row), 1, "one row per person and day")
+        return (row.leads_without_task, row.overdue_tasks, row.missing_data, row.stage_overrides)
+
+    def test_counts_worked_by_hand(self):
+        rows = self.env["sales.discipline.daily"]._sales_refresh()
+        # hunter: 3 bare leads; 1 late task; 1 lead missing its phone; no override
+        self.assertEqual(self._counts(rows, self.user_hunter), (3, 1, 0 + 1, 0))
+        # closer: won and lost leads do not count; the open one has its task
+        # due today; the head overrode one move of theirs
+        self.assertEqual(self._counts(rows, self.user_closer), (0, 0, 0, 1))
+        self.assertEqual(
+            rows.filtered(lambda r: r.user_id == self.user_hunter).team_id, self.team_north
+        )
+
+    def test_second_run_rewrites_the_same_rows(self):
+        Daily = self.env["sales.discipline.daily"]
+        first = Daily._sales_refresh()
+        self._plan_for(self.hunter_bare[0], date.today())
+        second = Daily._sales_refresh()
+        self.assertEqual(second, first, "no new row on a second run")
+        # one bare lead got its task: 3 - 1 = 2
+        self.assertEqual(self._counts(second, self.user_hunter)[0], 2)
+
+    @users("sdo_hunter")
+    def test_salesperson_reads_own_counts_only(self):
+        self.env["sales.discipline.daily"].sudo()._sales_refresh()
+        visible = self.env["sales.discipline.daily"].search([])
+        self.assertEqual(visible.user_id, self.user_hunter)
+        with self.assertRaises(AccessError):
+            visible.write({"leads_without_task": 0})
+
+    @users("sdo_head")
+    def test_head_reads_the_team(self):
+        self.env["sales.discipline.daily"].sudo()._sales_refresh()
+        visible = self.env["sales.discipline.daily"].search([])
+        self.assertEqual(visible.user_id, self.user_hunter + self.user_closer)

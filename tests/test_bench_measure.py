@@ -1,0 +1,83 @@
+"""The benchmark helpers that decide and print verdicts (no Odoo needed)."""
+
+import pytest
+
+from bench import measure
+from bench.sizes import department_sizes, team_company, team_roles
+
+
+def test_line_ok_when_ratio_at_or_below_target():
+    assert measure.bench_line("leads_read_group", 1.234, 1.5) == (
+        "BENCH leads_read_group: 1.23x (target <= 1.5x) ok"
+    )
+    # 1.504 prints as 1.50: the verdict follows what the line shows
+    assert measure.bench_line("x", 1.504, 1.5).endswith("1.50x (target <= 1.5x) ok")
+
+
+def test_line_misses_above_target():
+    assert measure.bench_line("board", 2.0, 1.5) == "BENCH board: 2.00x (target <= 1.5x) MISSES"
+    assert measure.bench_line("board", 1.506, 1.5).endswith("MISSES")  # shows 1.51
+
+
+def test_ratio():
+    assert measure.ratio(3.0, 2.0) == 1.5
+    assert measure.ratio(0, 0) == 1.0  # e.g. no queries on either side
+    with pytest.raises(ValueError):
+        measure.ratio(1.0, 0)
+
+
+def test_median_seconds_skips_warmup_and_runs_setup_each_time():
+    calls = []
+    measure.median_seconds(
+        lambda: calls.append("run"), repeat=3, warmup=2, setup=lambda: calls.append("setup")
+    )
+    assert calls == ["setup", "run"] * 5  # 2 warm-up runs + 3 timed, each after its setup
+
+
+def test_compare_alternates_subject_and_baseline():
+    calls = []
+    measure.compare_seconds(
+        lambda: calls.append("a"), lambda: calls.append("b"), repeat=2, warmup=1
+    )
+    assert calls == ["a", "b"] * 3
+
+
+def test_memory_peak_sees_an_allocation():
+    size = 4_000_000
+    assert measure.memory_peak(lambda: bytearray(size)) >= size
+
+
+def test_sizes_at_one_million_leads():
+    sizes = department_sizes(1_000_000)
+    # 1,000 salespeople in teams of 6 -> 167 teams (the last one rounds up)
+    assert sizes.teams == 167
+    assert sizes.salespeople == 1_002
+    assert sizes.customers == 100_000
+    assert sizes.companies == 2
+
+
+def test_sizes_of_a_tiny_department():
+    sizes = department_sizes(2_000)
+    assert (sizes.teams, sizes.companies) == (1, 1)
+    assert sizes.customers == 200  # one customer per 10 leads, at least 5 per team
+    with pytest.raises(ValueError):
+        department_sizes(0)
+
+
+def test_team_shapes():
+    # teams 0..3 split roles, team 4 (the fifth) is universal
+    assert team_roles(0) == ("hunter", "hunter", "closer", "closer", "farmer", "farmer")
+    assert set(team_roles(4)) == {"universal"}
+    # with two companies every fourth team (index 3, 7, ...) is in the second
+    assert [team_company(t, 2) for t in range(8)] == [0, 0, 0, 1, 0, 0, 0, 1]
+    assert {team_company(t, 1) for t in range(8)} == {0}
+
+
+def test_runner_discovers_benchmark_modules_by_name():
+    from bench.__main__ import discover
+
+    assert "bench_leads_read_group" in discover()
+    assert discover("read_group") == ["bench_leads_read_group"]
+    assert discover("no_such_benchmark") == []
+    # the generator and helpers are not benchmarks
+    assert not {"generate", "measure", "context", "sizes"} & set(discover())
