@@ -146,7 +146,7 @@ class SalesDisciplineDaily(models.Model):
                     [("sales_required_field_ids", "!=", False), ("is_won", "=", False)]
                 )
             ]
-            or [expression.FALSE_LEAF]
+            or [expression.FALSE_DOMAIN]
         )
         Lead.flush_model()  # the SQL below reads the columns, not the cache
         self.env.cr.execute(

@@ -59,6 +59,14 @@ class TestDisciplineDaily(SalesStageCommon):
             rows.filtered(lambda r: r.user_id == self.user_hunter).team_id, self.team_north
         )
 
+    def test_counts_without_any_required_field(self):
+        """A pipeline with no entry rules (e.g. during install, before the
+        default rules are set) counts nothing missing, and the rest as usual."""
+        self.env["crm.stage"].search([]).sales_required_field_ids = False
+        rows = self.env["sales.discipline.daily"]._sales_refresh()
+        # hunter: the same 3 bare leads and 1 late task; the phone is no longer required
+        self.assertEqual(self._counts(rows, self.user_hunter), (3, 1, 0, 0))
+
     def test_second_run_rewrites_the_same_rows(self):
         Daily = self.env["sales.discipline.daily"]
         first = Daily._sales_refresh()
