@@ -6,3 +6,4 @@ from . import test_mandatory_task
 from . import test_discipline_daily
 from . import test_handoff
 from . import test_organisation
+from . import test_i18n_pl
