@@ -46,10 +46,16 @@ def run_module(registry, module_name, leads):
     """Runs one benchmark module in its own cursor, rolled back afterwards."""
     from odoo import SUPERUSER_ID, api
 
+    from bench.generate import read_marker
+
     module = importlib.import_module(f"bench.{module_name}")
     with registry.cursor() as cr:
         try:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            marker = read_marker(cr) or {"state": {}}
+            company_ids = marker["state"].get("company_ids")
+            # the generated companies, so that env.company holds the generated data
+            context = {"allowed_company_ids": company_ids} if company_ids else {}
+            env = api.Environment(cr, SUPERUSER_ID, context)
             runner = Bench(env, leads, out=lambda line: print(line, flush=True))
             module.run(runner)
         finally:

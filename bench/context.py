@@ -1,8 +1,9 @@
 """What a benchmark module receives: the environment and the measuring tools.
 
 ``run(bench)`` in a ``bench/bench_<name>.py`` module gets a :class:`Bench`:
-``bench.env`` (superuser, on a cursor the runner rolls back afterwards),
-``bench.leads`` (the scale), and helpers that measure and report ratios.
+``bench.env`` (superuser in the generated companies, on a cursor the runner
+rolls back afterwards), ``bench.leads`` (the scale), ``bench.people(role)``,
+and helpers that measure and report ratios.
 """
 
 from . import measure
@@ -14,6 +15,18 @@ class Bench:
         self.leads = leads
         self.results = []  # (name, ratio, target, met)
         self._out = out
+
+    def people(self, role):
+        """Users of the generated department with this sales role (hunter,
+        closer, farmer, head, universal), e.g. to run as ``env(user=...)``."""
+        employees = self.env["hr.employee"].search([("sales_role", "=", role)], order="id")
+        return employees.user_id
+
+    def as_user(self, user):
+        """The environment of ``user`` in their own companies (record rules apply)."""
+        return self.env(
+            user=user, context=dict(self.env.context, allowed_company_ids=user.company_ids.ids)
+        )
 
     # -- measuring ------------------------------------------------------
     def cold(self):

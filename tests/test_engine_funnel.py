@@ -1,6 +1,6 @@
 import pytest
 
-from sales_dept_org.engine.funnel import funnel_steps, reached_counts
+from sales_dept_org.engine.funnel import funnel_stages, funnel_steps, reached_counts
 
 
 def test_reached_counts_accumulate_from_the_end():
@@ -32,3 +32,23 @@ def test_doctest_example_holds():
         (5, 0.4, 0.4),
         (2, None, 1.0),
     ]
+
+
+def test_funnel_stages_reached_passed_lost_by_hand():
+    # furthest stage: 4 at new (2 of them lost), 3 at qualified (1 lost), 2 at proposal, 1 won
+    stages = funnel_stages([4, 3, 2, 1], [2, 1, 0, 0])
+    # reached 10, 6, 3, 1; passed = reached - stopped there: 6, 3, 1, 0
+    assert [(s.reached, s.passed, s.lost_there) for s in stages] == [
+        (10, 6, 2),
+        (6, 3, 1),
+        (3, 1, 0),
+        (1, 0, 0),
+    ]
+    assert [s.to_next for s in stages] == [0.6, 0.5, pytest.approx(1 / 3), None]
+
+
+def test_funnel_stages_refuse_more_lost_than_stopped():
+    with pytest.raises(ValueError, match=r"\[3, 0\]"):
+        funnel_stages([2, 1], [3, 0])
+    with pytest.raises(ValueError):
+        funnel_stages([2, 1], [0])

@@ -27,6 +27,18 @@ TAGS = [
 ]
 # who owns lead ``l`` (a bench_lead row) now
 OWNER = SQL("CASE WHEN l.outcome = 'won' OR l.stage_pos >= 2 THEN l.closer_id ELSE l.hunter_id END")
+ROLE_COLUMNS = {
+    "hunter_user_id": SQL("l.hunter_id"),
+    "closer_user_id": SQL("CASE WHEN l.outcome = 'won' THEN l.closer_id END"),
+}
+
+
+def role_values(gen):
+    """Overrides for the leads' clone: the role columns this database has."""
+    present = set(gen.columns("crm_lead"))
+    return {name: value for name, value in ROLE_COLUMNS.items() if name in present}
+
+
 OPEN_PROBABILITY = [10, 30, 60]  # by open stage; more stages repeat the last one
 
 
@@ -127,6 +139,7 @@ def leads(gen):
     mediums = env["utm.medium"].search([]).ids
     i = SQL("l.i")
     owner = OWNER
+    roles = role_values(gen)  # issue 3's hunter/closer columns, once they exist
     probability = SQL(
         "CASE l.outcome WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE (%s)[1 + l.stage_pos] END",
         probabilities,
@@ -180,8 +193,10 @@ def leads(gen):
             "date_deadline": SQL(
                 "CASE WHEN l.outcome = 'open' THEN (l.created + interval '45 days')::date END"
             ),
+            **roles,
         },
     )
+    gen.state["lead_roles_in_leads"] = bool(roles)
     template.unlink()
     _tags(gen)
     gen.log(f"{gen.sizes.leads:,} leads over {len(stages)} stages")

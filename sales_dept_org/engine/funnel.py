@@ -47,5 +47,45 @@ def funnel_steps(furthest_counts):
     return steps
 
 
+@dataclass(frozen=True)
+class FunnelStage:
+    reached: int  # leads whose furthest stage is this one or later
+    passed: int  # leads that went on to a later stage
+    lost_there: int  # lost leads whose furthest stage is this one
+    to_next: float | None
+    to_won: float | None
+
+
+def funnel_stages(furthest_counts, lost_counts):
+    """Per stage of an ordered funnel whose last stage is won: reached, passed,
+    lost there and the conversions.
+
+    ``furthest_counts[i]``: leads whose furthest stage is i (lost ones
+    included); ``lost_counts[i]``: the lost ones among them. A lead lost at a
+    stage reached it but did not pass it.
+
+    >>> [(s.reached, s.passed, s.lost_there) for s in funnel_stages([5, 3, 2], [1, 2, 0])]
+    [(10, 5, 1), (5, 2, 2), (2, 0, 0)]
+    """
+    if len(lost_counts) != len(furthest_counts) or any(
+        lost > count for lost, count in zip(lost_counts, furthest_counts, strict=True)
+    ):
+        raise ValueError(
+            f"Lost counts {list(lost_counts)} must pair with stage counts "
+            f"{list(furthest_counts)} and never exceed them"
+        )
+    steps = funnel_steps(furthest_counts)
+    return [
+        FunnelStage(
+            reached=step.reached,
+            passed=step.reached - furthest,
+            lost_there=lost,
+            to_next=step.to_next,
+            to_won=step.to_won,
+        )
+        for step, furthest, lost in zip(steps, furthest_counts, lost_counts, strict=True)
+    ]
+
+
 def _share(part, whole):
     return part / whole if whole else None

@@ -10,3 +10,7 @@ from . import sales_discipline_daily
 from . import res_company
 from . import res_config_settings
 from . import crm_team_member
+from . import sales_abcxyz_snapshot
+from . import sales_dept_demo_reports
+from . import sales_digest_post
+from . import sales_funnel_report

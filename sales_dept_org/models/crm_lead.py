@@ -17,7 +17,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from ..engine.handoff import Candidate, pick_owners
 from ..engine.stage_moves import classify_move
@@ -27,6 +27,7 @@ from ..engine.stage_moves import classify_move
 OVERRIDE_REASON_KEY = "sales_stage_override_reason"
 RULES_OFF_KEY = "sales_stage_rules_off"
 STUCK_ALERT_TYPE = "sales_dept_org.mail_activity_type_stuck_lead"
+OVERDUE_REFRESHED_PARAM = "sales_dept_org.overdue_refreshed_on"
 # Context key turning the hand-off off (imports, benchmarks, migrations).
 HANDOFF_OFF = "sales_handoff_off"
 
@@ -54,13 +55,26 @@ class CrmLead(models.Model):
         copy=False,
         readonly=True,
         help="The lead stayed in its stage longer than the stage allows; set by "
-        "the daily discipline job, cleared when the lead moves.",
+        "the daily discipline job, cleared when the lead moves or is lost.",
     )
     sales_stage_script = fields.Html(related="stage_id.sales_script", string="Stage Script")
     sales_stage_checklist = fields.Html(
         related="stage_id.sales_checklist", string="Stage Checklist"
     )
     sales_stage_log_ids = fields.One2many("sales.lead.stage.log", "lead_id", "Stage History")
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        # The daily job looks for newly stuck leads among the open unflagged
+        # ones; the predicate is the SQL the ORM writes for its domain.
+        create_index(
+            self.env.cr,
+            "crm_lead_sales_stuck_candidate_idx",
+            self._table,
+            ["stage_id", "date_last_stage_update"],
+            where='"active" = TRUE AND ("is_stuck" IS NULL OR "is_stuck" = FALSE)',
+        )
+        return result
 
     @api.depends(
         "active",
@@ -159,8 +173,8 @@ class CrmLead(models.Model):
             checks += [(lead, lead.stage_id, lead.stage_id) for lead in restored + converted]
             override = self._sales_check_stage_rules(checks, vals)
         from_stages = {lead.id: lead.stage_id for lead in moving}
-        unstuck = moving.filtered("is_stuck")
         leaving = self.filtered("active") if vals.get("active") is False else self.browse()
+        unstuck = (moving | leaving).filtered("is_stuck")
         handing_off = self._sales_handoff_moving(vals)
 
         result = super().write(vals)
@@ -168,7 +182,7 @@ class CrmLead(models.Model):
         if leaving:
             leaving._sales_stage_log_close()
         if unstuck:
-            # A lead that moves is no longer stuck (only those that moved).
+            # A lead that moves or is lost is no longer stuck (only those).
             super(CrmLead, unstuck).write({"is_stuck": False})
         if moving:
             moving._sales_stage_log_move(from_stages, override)
@@ -202,7 +216,7 @@ class CrmLead(models.Model):
         if self._sales_rules_off():
             return
         checks = [(lead, lead.stage_id, lead.stage_id) for lead in self if lead.stage_id]
-        checks = [check for check in checks if check[2].sales_required_field_ids]
+        checks = [check for check in checks if check[2].sudo().sales_required_field_ids]
         if checks:
             self._sales_check_stage_rules(checks, {}, creating=True)
 
@@ -560,22 +574,22 @@ class CrmLead(models.Model):
         Returns how many newly stuck leads remain. Leads already marked are not
         selected again, so a second run adds no activity.
         """
-        stuck_domain = self._sales_stuck_domain(fields.Datetime.now())
-        # One scan finds both kinds of change: newly stuck leads, and leads no
-        # longer past the limit (lost, or the stage's limit was raised).
-        changing = expression.OR(
-            [
-                expression.AND([[("is_stuck", "=", False)], stuck_domain]),
-                [("is_stuck", "=", True), "!", *stuck_domain],
-            ]
+        # Leads leave the flag when they move or are lost (write) or when their
+        # stage's limit changes (crm.stage write), so the search only looks for
+        # newly stuck leads, through a partial index of the unflagged open leads.
+        todo = expression.AND(
+            [self._sales_stuck_domain(fields.Datetime.now()), [("is_stuck", "=", False)]]
         )
-        leads = self.search_fetch(changing, ["is_stuck"], limit=batch_size, order="id")
-        released = leads.filtered("is_stuck")
-        released.write({"is_stuck": False})
-        stuck = leads - released
-        stuck.write({"is_stuck": True})
-        stuck._sales_tell_head_stuck()
-        return self.search_count(changing) if len(leads) == batch_size else 0
+        query = self._search(todo)
+        # No ORDER BY and no LIMIT: with either, PostgreSQL misjudges how many
+        # leads match and walks the whole table instead of the partial index.
+        # The ids of newly stuck leads are few on any night but the first.
+        query.order = None
+        candidate_ids = query.get_result_ids()
+        leads = self.browse(candidate_ids[:batch_size])
+        leads.write({"is_stuck": True})
+        leads._sales_tell_head_stuck()
+        return len(candidate_ids) - len(leads)
 
     def _sales_tell_head_stuck(self):
         stuck_type = self.env.ref(STUCK_ALERT_TYPE)
@@ -607,21 +621,21 @@ class CrmLead(models.Model):
     def _sales_refresh_overdue(self):
         """Deadlines pass with time, not with a write: flag the leads whose task became overdue."""
         today = fields.Date.context_today(self)
-        stuck_alert = self.env.ref(STUCK_ALERT_TYPE)
-        # One query: the activities are filtered in a sub-select, not fetched.
+        params = self.env["ir.config_parameter"].sudo()
+        # Only deadlines passed since the last refresh: earlier ones were flagged then.
+        since = params.get_param(OVERDUE_REFRESHED_PARAM)
+        late = [
+            ("date_deadline", "<", today),
+            ("activity_type_id", "!=", self.env.ref(STUCK_ALERT_TYPE).id),
+        ]
+        if since:
+            late.append(("date_deadline", ">=", since))
         leads = self.search(
-            [
-                ("has_overdue_task", "=", False),
-                ("active", "=", True),
-                (
-                    "activity_ids",
-                    "any",
-                    [("date_deadline", "<", today), ("activity_type_id", "!=", stuck_alert.id)],
-                ),
-            ]
+            [("has_overdue_task", "=", False), ("active", "=", True), ("activity_ids", "any", late)]
         )
         self.env.add_to_compute(self._fields["has_overdue_task"], leads)
         leads.flush_recordset(["has_overdue_task"])
+        params.set_param(OVERDUE_REFRESHED_PARAM, fields.Date.to_string(today))
 
     # ------------------------------------------------------------------
     # hand-off: hunter → closer → farmer

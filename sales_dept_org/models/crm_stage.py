@@ -61,11 +61,12 @@ class CrmStage(models.Model):
         ),
     ]
 
-    def _sales_is_regulated(self):
-        self.ensure_one()
-        return bool(
-            self.sales_required_field_ids
-            or self.sales_required_activity_type_ids
-            or not self.sales_allow_skip
-            or not self.sales_allow_back
-        )
+    def write(self, vals):
+        result = super().write(vals)
+        if {"sales_max_days", "is_won"} & set(vals):
+            # A changed limit re-judges the stage's leads: the next daily run
+            # flags again those still over it.
+            self.env["crm.lead"].sudo().search(
+                [("stage_id", "in", self.ids), ("is_stuck", "=", True)]
+            ).write({"is_stuck": False})
+        return result

@@ -1,9 +1,91 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine import abcxyz
+from ..engine.digest_schedule import slot_minutes
+
+# slot of the meeting rhythm -> company field holding its local time
+DIGEST_SLOT_FIELDS = {
+    "morning": "sales_digest_morning",
+    "checkin_1": "sales_digest_checkin_1",
+    "checkin_2": "sales_digest_checkin_2",
+    "checkin_3": "sales_digest_checkin_3",
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    abcxyz_a_limit = fields.Float(
+        "ABC: A up to (%)",
+        default=abcxyz.DEFAULT_A_LIMIT,
+        help="Customers are A while the larger customers bring less than this share of revenue.",
+    )
+    abcxyz_b_limit = fields.Float(
+        "ABC: B up to (%)",
+        default=abcxyz.DEFAULT_B_LIMIT,
+        help="Customers are B while the larger customers bring less than this share; C after.",
+    )
+    abcxyz_x_limit = fields.Float(
+        "XYZ: X up to CV",
+        default=abcxyz.DEFAULT_X_LIMIT,
+        digits=(16, 3),
+        help="Coefficient of variation of monthly purchases up to which a customer is regular.",
+    )
+    abcxyz_y_limit = fields.Float(
+        "XYZ: Y up to CV",
+        default=abcxyz.DEFAULT_Y_LIMIT,
+        digits=(16, 3),
+        help="Up to this coefficient of variation a customer is irregular (Y); above it Z.",
+    )
+    abcxyz_window_months = fields.Integer(
+        "ABC-XYZ window (months)",
+        default=12,
+        help="Full calendar months of posted customer invoices before the snapshot date.",
+    )
+
+    sales_digest_morning = fields.Float(
+        "Morning planning", default=8.5, help="Local time of the morning planning digest."
+    )
+    sales_digest_checkin_1 = fields.Float("First check-in", default=11.0)
+    sales_digest_checkin_2 = fields.Float("Second check-in", default=14.0)
+    sales_digest_checkin_3 = fields.Float("Third check-in", default=16.0)
+
+    @api.constrains(*DIGEST_SLOT_FIELDS.values())
+    def _check_digest_times(self):
+        problems = [
+            self.env._(
+                "%(company)s: %(slot)s must be between 00:00 and 23:59 (got %(hours)s hours).",
+                company=company.display_name,
+                slot=company._fields[fname].string,
+                hours=company[fname],
+            )
+            for company in self
+            for fname in DIGEST_SLOT_FIELDS.values()
+            if slot_minutes(company[fname]) is None
+        ]
+        if problems:
+            raise ValidationError("\n".join(problems))
+
+    def _sales_digest_tz(self):
+        """The company's time zone: its working calendar's."""
+        self.ensure_one()
+        return self.resource_calendar_id.tz or "UTC"
+
+    @api.constrains(
+        "abcxyz_a_limit",
+        "abcxyz_b_limit",
+        "abcxyz_x_limit",
+        "abcxyz_y_limit",
+        "abcxyz_window_months",
+    )
+    def _check_abcxyz_limits(self):
+        check_abcxyz_limits(
+            self,
+            ("abcxyz_a_limit", "abcxyz_b_limit", "abcxyz_x_limit", "abcxyz_y_limit"),
+            "abcxyz_window_months",
+            self.env._("Invalid ABC-XYZ settings:"),
+        )
 
     sales_span_limit = fields.Integer(
         string="Span of Control",
@@ -31,3 +113,16 @@ class ResCompany(models.Model):
                     ),
                 )
             )
+
+
+def check_abcxyz_limits(records, limit_fields, window_field, title):
+    """Raises one error naming every record whose limits are out of order."""
+    problems = [
+        f"{record.display_name}: {problem}"
+        for record in records
+        for problem in abcxyz.check_limits(
+            *(record[name] for name in limit_fields), record[window_field]
+        )
+    ]
+    if problems:
+        raise ValidationError("\n".join([title, *problems]))

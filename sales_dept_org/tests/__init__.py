@@ -6,4 +6,9 @@ from . import test_mandatory_task
 from . import test_discipline_daily
 from . import test_handoff
 from . import test_organisation
+from . import test_abcxyz_snapshot
+from . import test_money_report
+from . import test_demo_reports
+from . import test_digest_post
+from . import test_funnel_report
 from . import test_i18n_pl

@@ -132,6 +132,21 @@ class TestMandatoryTask(SalesStageCommon):
         stuck.write({"stage_id": self.stage_negotiation.id, "date_deadline": date(2026, 4, 1)})
         self.assertFalse(stuck.is_stuck)
 
+    def test_stuck_flag_released_when_lost_or_limit_raised(self):
+        lost, kept = self._north_leads(2, self.stage_proposal, partner_id=self.customer.id)
+        now = datetime(2026, 3, 20, 6, 0)
+        (lost + kept).date_last_stage_update = now - timedelta(days=11)
+        with freeze_time(now):
+            self.env["crm.lead"]._sales_mark_stuck(100)
+            self.assertEqual((lost.is_stuck, kept.is_stuck), (True, True))
+            lost.action_set_lost()
+            self.assertFalse(lost.is_stuck)
+            # 11 days in the stage: no longer stuck under a 12-day limit
+            self.stage_proposal.sales_max_days = 12
+            self.assertFalse(kept.is_stuck)
+            self.env["crm.lead"]._sales_mark_stuck(100)
+            self.assertFalse(kept.is_stuck)
+
     def test_stuck_job_works_in_batches(self):
         leads = self._north_leads(5, self.stage_proposal, partner_id=self.customer.id)
         now = datetime(2026, 3, 20, 6, 0)

@@ -161,6 +161,18 @@ class TestStageRules(SalesStageCommon):
         merged = leads.merge_opportunity(team_id=self.team_north.id)
         self.assertEqual(merged.stage_id, self.stage_gen_1)
 
+    @users("sdo_hunter")
+    def test_rpc_create_into_regulated_stage(self):
+        """An integrator's create naming a stage meets that stage's entry fields."""
+        values = {"name": "Z API", "team_id": self.team_north.id, "user_id": self.user_hunter.id}
+        with self.assertRaises(UserError) as refused:
+            self.env["crm.lead"].create(dict(values, stage_id=self.stage_qualified.id))
+        self.assertIn("N-Qualified needs Expected Revenue, Phone", str(refused.exception))
+        lead = self.env["crm.lead"].create(
+            dict(values, stage_id=self.stage_qualified.id, phone="+48 1", expected_revenue=9)
+        )
+        self.assertEqual(lead.stage_id, self.stage_qualified)
+
     def test_import_into_regulated_stage(self):
         csv = (
             "name,type,team_id/id,stage_id/id,phone,expected_revenue\n"

@@ -1,2 +1,4 @@
 from . import sales_stage_override_wizard
 from . import sales_organisation_check
+from . import sales_abcxyz_migration
+from . import sales_money_report

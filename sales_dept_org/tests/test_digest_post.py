@@ -1,0 +1,137 @@
+"""Meeting digests with frozen time; the company's time zone is Europe/Warsaw.
+
+Team North's open leads (the other leads of the test world belong to other teams):
+  lead_free     hunter, no activity                    -> without a task
+  lead_late     closer, call due 2026-01-10            -> overdue from the 11th on
+  lead_planned  closer, call due 2026-12-31, stuck     -> stuck only
+  lead_won      won stage, no activity                 -> not open, none
+The task flags are the stage rules' own (computed against the real today,
+which is after 2026-01-10 and before 2026-12-31).
+"""
+
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged, users
+
+from .common import SalesDeptCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDigestPost(SalesDeptCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.resource_calendar_id.tz = "Europe/Warsaw"
+        # "off": the stage rules would give the lead without a task its first task
+        cls.team_north.write({"company_id": cls.company.id, "sales_task_mode": "off"})
+        cls.team_south = cls.env["crm.team"].create(
+            {"name": "South", "user_id": cls.user_director.id, "company_id": cls.company.id}
+        )
+        won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        Lead = cls.env["crm.lead"]
+        cls.lead_free, cls.lead_late, cls.lead_planned, cls.lead_won = Lead.create(
+            [
+                {"name": "Free lead", "user_id": cls.user_hunter.id, "team_id": cls.team_north.id},
+                {"name": "Late lead", "user_id": cls.user_closer.id, "team_id": cls.team_north.id},
+                {"name": "Planned", "user_id": cls.user_closer.id, "team_id": cls.team_north.id},
+                {
+                    "name": "Won lead",
+                    "user_id": cls.user_closer.id,
+                    "team_id": cls.team_north.id,
+                    "stage_id": won_stage.id,
+                },
+            ]
+        )
+        call = cls.env.ref("mail.mail_activity_data_call")
+        for lead, deadline in ((cls.lead_late, "2026-01-10"), (cls.lead_planned, "2026-12-31")):
+            lead.activity_schedule(
+                activity_type_id=call.id, date_deadline=deadline, user_id=lead.user_id.id
+            )
+        cls.lead_planned.write({"is_stuck": True})
+        cls.Post = cls.env["sales.digest.post"]
+
+    def _north_posts(self):
+        return self.Post.search([("team_id", "=", self.team_north.id)])
+
+    def _run_at(self, utc):
+        with freeze_time(utc):
+            self.Post._cron_post_digests()
+
+    def test_morning_digest_content_channel_and_mail(self):
+        self._run_at("2026-01-12 07:31:00")  # 08:31 in Warsaw (UTC+1)
+        post = self._north_posts()
+        self.assertEqual((post.slot, str(post.slot_date)), ("morning", "2026-01-12"))
+        self.assertIn("Leads without a task: <b>1</b>", post.body)
+        self.assertIn("Overdue tasks: <b>1</b>", post.body)
+        self.assertIn(f"res_id={self.lead_free.id}", post.body)
+        self.assertIn(f"res_id={self.lead_late.id}", post.body)
+        self.assertIn("Stuck deals: <b>1</b>", post.body)
+        self.assertIn(f"res_id={self.lead_planned.id}", post.body)
+        self.assertNotIn(f"res_id={self.lead_won.id}", post.body)
+        channel = self.team_north.digest_channel_id
+        self.assertEqual(post.channel_id, channel)
+        team_partners = (
+            self.user_head | self.user_hunter | self.user_closer | self.user_farmer
+        ).partner_id
+        # the creator (the cron's user) joins too
+        self.assertEqual(channel.channel_member_ids.partner_id & team_partners, team_partners)
+        messages = channel.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(len(messages), 1)
+        mail = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.user_head.partner_id.ids)]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn("North", mail.subject)
+
+    def test_cron_twice_or_late_posts_once(self):
+        self._run_at("2026-01-12 07:31:00")
+        self._run_at("2026-01-12 07:31:00")  # retried
+        self._run_at("2026-01-12 08:10:00")  # late, still within the grace
+        self.assertEqual(len(self._north_posts()), 1)
+        channel = self.team_north.digest_channel_id
+        self.assertEqual(
+            len(channel.message_ids.filtered(lambda m: m.message_type == "comment")), 1
+        )
+
+    def test_missed_slot_is_not_back_filled(self):
+        self._run_at("2026-01-12 08:20:00")  # 09:20 local: 50 minutes after 08:30
+        self._run_at("2026-01-12 09:30:00")  # 10:30 local: nothing due
+        self.assertFalse(self._north_posts())
+        self._run_at("2026-01-12 10:00:00")  # 11:00 local: first check-in
+        self.assertEqual(self._north_posts().slot, "checkin_1")
+
+    def test_slot_before_midnight_keeps_its_day(self):
+        self.company.sales_digest_checkin_3 = 23 + 50 / 60  # 23:50
+        # 00:10 local on the 15th is 23:10 UTC on the 14th
+        self._run_at("2026-01-14 23:10:00")
+        post = self._north_posts()
+        self.assertEqual((post.slot, str(post.slot_date)), ("checkin_3", "2026-01-14"))
+
+    def test_dst_change_day(self):
+        # 29 March 2026: summer time (UTC+2) from 02:00, so 08:30 local is 06:30 UTC
+        self._run_at("2026-03-29 07:31:00")  # 09:31 local: too late
+        self.assertFalse(self._north_posts())
+        self._run_at("2026-03-29 06:35:00")
+        self.assertEqual(str(self._north_posts().slot_date), "2026-03-29")
+
+    @users("sdo_farmer")
+    def test_salesperson_reads_only_their_team_digest(self):
+        self._run_at("2026-01-12 07:31:00")
+        visible = self.env["sales.digest.post"].search([])
+        self.assertEqual(visible.team_id, self.team_north)
+        self.assertTrue(
+            self.Post.search([("team_id", "=", self.team_south.id)]),
+            "South got its digest too, the farmer just cannot read it",
+        )
+
+    def test_time_outside_the_day_is_refused(self):
+        for bad in (24.0, -0.5):
+            with self.assertRaises(ValidationError) as caught:
+                self.company.write({"sales_digest_morning": bad, "sales_digest_checkin_1": 25})
+            self.assertIn("Morning planning", str(caught.exception))
+            self.assertIn("First check-in", str(caught.exception))
+        self.company.invalidate_recordset()
+        self.assertEqual(self.company.sales_digest_morning, 8.5)
+        self.assertEqual(self.company.sales_digest_checkin_1, 11.0)

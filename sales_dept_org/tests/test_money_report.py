@@ -1,0 +1,147 @@
+"""Money of the day on crafted invoices and payments; the day is 2026-03-10.
+
+Invoices (no tax), salesperson / team:
+  A farmer/North  1000 due 03-10, open              -> planned today 1000
+  B farmer/North   500 due 03-10, 200 paid on 03-10 -> planned today  300, received 200
+  C hunter/North   700 due 03-11, open              -> planned tomorrow 700
+  D hunter/North   400 due 03-10, paid on 03-10     -> nothing planned, received 400
+  E farmer/North   900 due 03-12                    -> outside both days
+  F admin/South     50 due 03-10                    -> another team
+  a draft invoice due 03-10 and a payment of 150 from A's customer on 03-09: ignored.
+"""
+
+from odoo import fields
+from odoo.tests import tagged, users
+
+from .invoice_common import SalesInvoiceCommon
+
+DAY = fields.Date.to_date("2026-03-10")
+
+
+@tagged("post_install", "-at_install")
+class TestMoneyReport(SalesInvoiceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_admin = cls.env.ref("base.user_admin")
+        cls.team_south = cls.env["crm.team"].create(
+            {"name": "South", "member_ids": [(6, 0, cls.user_admin.ids)]}
+        )
+        Partner = cls.env["res.partner"]
+        cls.c_farmer, cls.c_hunter, cls.c_south = Partner.create(
+            [
+                {"name": "Farmer's customer", "user_id": cls.user_farmer.id},
+                {"name": "Hunter's customer", "user_id": cls.user_hunter.id},
+                {"name": "South customer", "user_id": cls.user_admin.id},
+            ]
+        )
+        invoices = cls._post_invoices(
+            [
+                (cls.c_farmer, "2026-02-10", 1000, "out_invoice", "2026-03-10"),
+                (cls.c_farmer, "2026-02-10", 500, "out_invoice", "2026-03-10"),
+                (cls.c_hunter, "2026-02-11", 700, "out_invoice", "2026-03-11"),
+                (cls.c_hunter, "2026-02-10", 400, "out_invoice", "2026-03-10"),
+                (cls.c_farmer, "2026-02-12", 900, "out_invoice", "2026-03-12"),
+                (cls.c_south, "2026-02-10", 50, "out_invoice", "2026-03-10"),
+            ]
+        )
+        cls.inv_a, cls.inv_b, cls.inv_c, cls.inv_d, cls.inv_e, cls.inv_f = invoices
+        # the salesperson of an invoice is its own field, not the customer's
+        for invoice, user, team in (
+            (invoices[:2] | cls.inv_e, cls.user_farmer, cls.team_north),
+            (cls.inv_c | cls.inv_d, cls.user_hunter, cls.team_north),
+            (cls.inv_f, cls.user_admin, cls.team_south),
+        ):
+            invoice.write({"invoice_user_id": user.id, "team_id": team.id})
+        cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.c_farmer.id,
+                "invoice_date": "2026-02-10",
+                "invoice_date_due": "2026-03-10",
+                "invoice_user_id": cls.user_farmer.id,
+                "invoice_line_ids": [(0, 0, {"name": "Draft", "price_unit": 7777})],
+            }
+        )
+        cls._register_payment(cls.inv_b, 200, "2026-03-10")
+        cls._register_payment(cls.inv_d, 400, "2026-03-10")
+        early = cls.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": cls.c_farmer.id,
+                "amount": 150,
+                "date": "2026-03-09",
+            }
+        )
+        early.action_post()
+
+    @classmethod
+    def _register_payment(cls, invoice, amount, date):
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": amount, "payment_date": date})._create_payments()
+
+    def test_invoices_as_crafted(self):
+        self.assertEqual(str(self.inv_a.invoice_date_due), "2026-03-10")
+        self.assertEqual(self.inv_b.amount_residual, 300)
+        self.assertEqual(self.inv_d.amount_residual, 0)
+
+    def test_money_by_salesperson_worked_by_hand(self):
+        money = self.env["sales.money.report"]._money_by_salesperson(self.company, DAY)
+        self.assertEqual(
+            money,
+            {
+                # A 1000 + B's open 300; B's payment 200
+                (self.user_farmer.id, self.team_north.id): {
+                    "planned_today": 1300.0,
+                    "received_today": 200.0,
+                    "planned_tomorrow": 0.0,
+                },
+                # D paid (not planned any more) and received 400; C due tomorrow 700
+                (self.user_hunter.id, self.team_north.id): {
+                    "planned_today": 0.0,
+                    "received_today": 400.0,
+                    "planned_tomorrow": 700.0,
+                },
+                (self.user_admin.id, self.team_south.id): {
+                    "planned_today": 50.0,
+                    "received_today": 0.0,
+                    "planned_tomorrow": 0.0,
+                },
+            },
+        )
+
+    def test_next_day_moves_the_window(self):
+        # on 03-11: C's 700 is due today, E's 900 tomorrow, nothing received
+        money = self.env["sales.money.report"]._money_by_salesperson(
+            self.company, fields.Date.to_date("2026-03-11")
+        )
+        self.assertEqual(money[self.user_hunter.id, self.team_north.id]["planned_today"], 700)
+        self.assertEqual(money[self.user_farmer.id, self.team_north.id]["planned_tomorrow"], 900)
+        self.assertNotIn((self.user_admin.id, self.team_south.id), money)
+
+    def test_the_count_of_queries_does_not_grow_with_salespeople(self):
+        Report = self.env["sales.money.report"]
+        Report._money_by_salesperson(self.company, DAY)  # warm the caches
+        self.env.invalidate_all()
+        # two grouped reads, then one read of the paying customers' partners
+        with self.assertQueryCount(4):
+            Report._money_by_salesperson(self.company, DAY)
+
+    @users("sdo_farmer")
+    def test_salesperson_sees_the_team_board(self):
+        report = self.env["sales.money.report"].create({"date": DAY})
+        action = report.action_compute()
+        lines = self.env["sales.money.report.line"].search(action["domain"])
+        self.assertEqual(lines.user_id, self.user_farmer | self.user_hunter)
+        # the team's totals for the day: 1300 planned, 600 received, 700 tomorrow
+        self.assertEqual(sum(lines.mapped("planned_today")), 1300)
+        self.assertEqual(sum(lines.mapped("received_today")), 600)
+        self.assertEqual(sum(lines.mapped("planned_tomorrow")), 700)
+
+    @users("sdo_director")
+    def test_director_sees_every_team(self):
+        report = self.env["sales.money.report"].create({"date": DAY})
+        lines = self.env["sales.money.report.line"].search(report.action_compute()["domain"])
+        self.assertEqual(lines.team_id, self.team_north | self.team_south)
