@@ -178,3 +178,4 @@ from . import stage_log  # noqa: E402
 from . import organisation  # noqa: E402
 from . import lead_flags  # noqa: E402
 from . import lead_roles  # noqa: E402
+from . import kpi  # noqa: E402

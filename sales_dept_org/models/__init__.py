@@ -14,3 +14,9 @@ from . import sales_abcxyz_snapshot
 from . import sales_dept_demo_reports
 from . import sales_digest_post
 from . import sales_funnel_report
+from . import sale_order
+from . import sales_kpi_metric
+from . import sales_kpi_fact
+from . import sales_kpi_plan
+from . import sales_kpi_board
+from . import sales_dept_demo_kpi

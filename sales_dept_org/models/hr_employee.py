@@ -78,3 +78,12 @@ class HrEmployee(models.Model):
             ]
         if problems:
             raise ValidationError("\n".join(problems))
+
+    # SPEC §8: a trainee's plan is scaled down until the adaptation ends.
+    is_trainee = fields.Boolean(
+        tracking=True, help="Carries a scaled target until the adaptation ends."
+    )
+    mentor_id = fields.Many2one("hr.employee", tracking=True)
+    adaptation_end_date = fields.Date(
+        tracking=True, help="Last day on which the trainee's targets are scaled down."
+    )

@@ -21,8 +21,9 @@ HISTORY_MONTHS = 14
 REGULAR, IRREGULAR, ONE_OFF = "regular", "irregular", "one_off"
 
 
-class SalesDeptDemo(models.AbstractModel):
-    _inherit = "sales.dept.demo"
+class SalesDeptDemoReports(models.AbstractModel):
+    _name = "sales.dept.demo.reports"
+    _description = "Sales Department Demo Builder: invoices and reports"
 
     @api.model
     def _load_demo_reports(self):
@@ -146,7 +147,7 @@ class SalesDeptDemo(models.AbstractModel):
             ]
         )
         snapshots.action_compute()
-        self._demo_xmlids(
+        self.env["sales.dept.demo"]._demo_xmlids(
             {
                 "demo_abcxyz_snapshot_previous": snapshots[0],
                 "demo_abcxyz_snapshot_current": snapshots[1],

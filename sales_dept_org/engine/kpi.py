@@ -1,0 +1,139 @@
+"""KPI maths: splitting targets by weights, spreading them over working days,
+trainee scaling, attainment and the board's ranking.
+
+Targets are money or counts kept to a number of decimals ("cents"); every
+split or spread returns amounts that sum exactly to the amount given, the
+remainder cents going to the largest fractional parts, ties to the earliest
+position, so the same input always gives the same output.
+"""
+
+from datetime import timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+ATTAINMENT_CAP = 2.0
+
+
+def _cents(value, digits):
+    return int((Decimal(str(value)) * 10**digits).to_integral_value())
+
+
+def split_by_weights(total, weights, digits=2):
+    """Splits ``total`` into parts proportional to ``weights``.
+
+    >>> split_by_weights(100, [1, 1, 1])
+    [33.34, 33.33, 33.33]
+    """
+    weights = list(weights)
+    if any(weight < 0 for weight in weights):
+        raise ValueError(f"Weights cannot be negative: {weights}")
+    weight_sum = sum(weights)
+    if not weight_sum:
+        raise ValueError(f"Weights sum to zero: {weights}")
+    total_cents = _cents(total, digits)
+    shares = [Decimal(total_cents) * Decimal(str(w)) / Decimal(str(weight_sum)) for w in weights]
+    floors = [int(share.to_integral_value(rounding=ROUND_FLOOR)) for share in shares]
+    remainder = total_cents - sum(floors)
+    # the largest fractional parts take the remaining cents; ties: earliest first
+    order = sorted(range(len(weights)), key=lambda i: (-(shares[i] - floors[i]), i))
+    for index in order[:remainder]:
+        floors[index] += 1
+    scale = Decimal(10) ** -digits
+    return [float(Decimal(cents) * scale) for cents in floors]
+
+
+def days_between(date_from, date_to):
+    """Every day from ``date_from`` to ``date_to``, both included."""
+    return [date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1)]
+
+
+def intersect_days(item_from, item_to, date_from, date_to):
+    """Days of the item period that fall in the query period, and the item's days
+    (the idea of OCA mis_builder's ``intersect_days``).
+
+    >>> intersect_days(date(2026, 1, 1), date(2026, 1, 31), date(2026, 1, 25), date(2026, 2, 5))
+    (7, 31)
+    """
+    start, end = max(item_from, date_from), min(item_to, date_to)
+    item_days = (item_to - item_from).days + 1
+    return max(0, (end - start).days + 1), item_days
+
+
+def spread(total, capacity, digits=2):
+    """Spreads ``total`` over days in proportion to each day's capacity (working
+    hours). Days without capacity get nothing; when no day has any (a month of
+    leave), the total goes evenly over all the days so that it is never lost.
+
+    ``capacity``: {day: hours}. Returns {day: amount}, summing exactly to total.
+    """
+    days = sorted(capacity)
+    weights = [capacity[day] for day in days]
+    if not sum(weights):
+        weights = [1] * len(days)
+    if not days:
+        return {}
+    return dict(zip(days, split_by_weights(total, weights, digits), strict=True))
+
+
+def trainee_capacity(capacity, adaptation_end, factor):
+    """Scales the capacity of the days up to the end of the adaptation period."""
+    if not adaptation_end:
+        return dict(capacity)
+    return {
+        day: hours * factor if day <= adaptation_end else hours for day, hours in capacity.items()
+    }
+
+
+def trainee_target(total, capacity, adaptation_end, factor, digits=2):
+    """A trainee's month target: the full target times the share of the month's
+    capacity they bring once adaptation days count ``factor`` each.
+
+    20 working days of 8 h, 10 of them in adaptation at 0.5:
+    (10*4 + 10*8) / (20*8) = 0.75 of the full target.
+    """
+    full = sum(capacity.values())
+    if not full or not adaptation_end:
+        return round(total, digits)
+    scaled = sum(trainee_capacity(capacity, adaptation_end, factor).values())
+    return round(total * scaled / full, digits)
+
+
+def attainment(plan, fact, higher_is_better=True, cap=ATTAINMENT_CAP):
+    """Share of the plan achieved, capped so that one metric cannot carry the
+    ranking. None when there is no plan to compare to.
+
+    When less is better (overdue tasks), staying at or under the plan is 100%,
+    each unit over it takes a plan's worth off: plan/fact.
+    """
+    if not plan:
+        return None
+    if higher_is_better:
+        value = fact / plan
+    else:
+        value = 1.0 if fact <= plan else plan / fact
+    return max(0.0, min(cap, value))
+
+
+def weighted_attainment(items):
+    """``items``: (weight, attainment or None). Metrics without a plan do not count."""
+    counted = [(weight, value) for weight, value in items if value is not None and weight > 0]
+    weight_sum = sum(weight for weight, _value in counted)
+    if not weight_sum:
+        return None
+    return sum(weight * value for weight, value in counted) / weight_sum
+
+
+def rank(rows):
+    """Ranks ``rows`` of (key, attainment or None, name): best attainment first;
+    equal attainments (to 4 decimals) by name, then by key; no plan last.
+    Returns {key: rank}, ranks 1..n without gaps.
+    """
+    ordered = sorted(
+        rows,
+        key=lambda row: (
+            row[1] is None,
+            -round(row[1] or 0.0, 4),
+            row[2] or "",
+            row[0],
+        ),
+    )
+    return {row[0]: position for position, row in enumerate(ordered, start=1)}

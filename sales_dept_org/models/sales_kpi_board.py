@@ -1,0 +1,219 @@
+"""The board: one row per team member, ranked by weighted attainment of the
+month to date, with today's and tomorrow's plan, today's fact and the money of
+the day.
+
+Every figure is computed for all rows at once through the batch APIs
+(``sales.kpi.plan._get_targets``, ``sales.kpi.metric._read_facts``) plus one
+grouped query for the invoices due today, so opening a board costs the same
+number of queries for 3 people or 30. The team sees the ranking; money
+figures are shown only to their owner, the team head and the director.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models, tools
+from odoo.tools import SQL, float_repr, format_amount
+
+from ..engine import kpi
+
+PAYMENTS_METRIC = "sales_dept_org.kpi_metric_payments_received"
+
+
+class SalesKpiBoard(models.Model):
+    _name = "sales.kpi.board"
+    _description = "KPI Board"
+    _auto = False
+    _order = "team_id, id"
+
+    team_id = fields.Many2one("crm.team", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", compute="_compute_board")
+    rank = fields.Integer(compute="_compute_board")
+    attainment = fields.Float(
+        compute="_compute_board", help="Weighted attainment of the month to date, in %."
+    )
+    metrics_html = fields.Html(compute="_compute_board", string="Plan and Fact", sanitize=False)
+    money_visible = fields.Boolean(compute="_compute_board")
+    money_plan_today = fields.Monetary(
+        compute="_compute_board",
+        help="Payments planned today: the day's share of the payments target "
+        "plus the open customer invoices due today.",
+    )
+    money_target_today = fields.Monetary(compute="_compute_board")
+    money_due_today = fields.Monetary(compute="_compute_board")
+    money_fact_today = fields.Monetary(compute="_compute_board")
+    money_plan_tomorrow = fields.Monetary(compute="_compute_board")
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """CREATE VIEW %s AS
+                   SELECT member.id, member.crm_team_id AS team_id, member.user_id,
+                          team.company_id
+                     FROM crm_team_member member
+                     JOIN crm_team team ON team.id = member.crm_team_id
+                    WHERE member.active AND team.active""",
+                SQL.identifier(self._table),
+            )
+        )
+
+    @api.model
+    def _flush_search(self, domain, fields=None, order=None, seen=None):
+        # the view reads team members: flush them, not only this model's fields
+        result = super()._flush_search(domain, fields=fields, order=order, seen=seen)
+        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active"])
+        self.env["crm.team"].flush_model(["company_id", "active"])
+        return result
+
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        """The default order is the ranking: teams are small, so the rows are
+        ranked in memory, then sliced."""
+        if order and order != self._order:
+            return super().search_fetch(domain, field_names, offset, limit, order)
+        rows = super().search_fetch(domain, field_names)
+        rows = rows.sorted(lambda row: (row.team_id.name or "", row.team_id.id, row.rank))
+        return rows[offset : offset + limit if limit else None]
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_board(self):
+        today = fields.Date.context_today(self)
+        tomorrow = today + timedelta(days=1)
+        month_start = today.replace(day=1)
+        # whole teams, so that ranks do not depend on which rows were asked for
+        # (an explicit order: the default one ranks, which is computed here)
+        rows = self.sudo().search([("team_id", "in", self.team_id.ids)], order="id") | self.sudo()
+        users = rows.user_id
+        metrics = self.env["sales.kpi.metric"].sudo().search([("active", "=", True)])
+        targets = self.env["sales.kpi.plan"]._get_targets(
+            users, month_start, tomorrow, group_by_day=True
+        )
+        parts = metrics._read_fact_parts(users, month_start, today, group_by_day=True)
+        due = self._invoices_due(users, today)
+        payments = self.env.ref(PAYMENTS_METRIC, raise_if_not_found=False)
+
+        plan_days = defaultdict(dict)
+        for (metric_id, user_id, day), amount in targets.items():
+            plan_days[metric_id, user_id][day] = amount
+        fact_days = defaultdict(dict)
+        for (metric_id, user_id, day), amount_count in parts.items():
+            fact_days[metric_id, user_id][day] = amount_count
+        # user -> metric -> (plan mtd, fact mtd, plan today, fact today, plan tomorrow)
+        figures = defaultdict(dict)
+        for metric in metrics:
+            for user in users:
+                plans, done = plan_days[metric.id, user.id], fact_days[metric.id, user.id]
+                if not plans and not done:
+                    continue
+                month = [sum(values) for values in zip(*done.values(), strict=True)] or [0, 0]
+                figures[user.id][metric] = (
+                    sum(amount for day, amount in plans.items() if day <= today),
+                    metric._fact_value(*month),
+                    plans.get(today, 0.0),
+                    metric._fact_value(*done.get(today, (0.0, 0))),
+                    plans.get(tomorrow, 0.0),
+                )
+        attainments = {}
+        for user in users:
+            items = [
+                (metric.board_weight, kpi.attainment(plan, fact, metric.higher_is_better))
+                for metric, (plan, fact, *_today) in figures[user.id].items()
+            ]
+            attainments[user.id] = kpi.weighted_attainment(items)
+        ranks = {}
+        for team in rows.team_id:
+            team_rows = rows.filtered(lambda row, team=team: row.team_id == team)
+            ranks.update(
+                kpi.rank(
+                    [(row.id, attainments[row.user_id.id], row.user_id.name) for row in team_rows]
+                )
+            )
+        for row in self:
+            visible = row._money_visible()
+            money = figures[row.user_id.id].get(payments, (0.0,) * 5) if visible else (0.0,) * 5
+            row.currency_id = row.company_id.currency_id or self.env.company.currency_id
+            row.rank = ranks.get(row.id, 0)
+            value = attainments[row.user_id.id]
+            row.attainment = value * 100 if value is not None else 0.0
+            row.money_visible = visible
+            row.money_target_today = money[2]
+            row.money_due_today = due.get(row.user_id.id, 0.0) if visible else 0.0
+            row.money_plan_today = row.money_target_today + row.money_due_today
+            row.money_fact_today = money[3]
+            row.money_plan_tomorrow = money[4]
+            row.metrics_html = row._render_metrics(figures[row.user_id.id], visible)
+
+    def _money_visible(self):
+        user = self.env.user
+        return (
+            self.user_id == user
+            or self.team_id.user_id == user
+            or user.has_group("sales_dept_org.group_sales_dept_director")
+        )
+
+    @api.model
+    def _invoices_due(self, users, day):
+        """Open customer invoices due ``day``, by salesperson: one grouped query."""
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date_due", "=", day),
+                    ("invoice_user_id", "in", users.ids),
+                    ("company_id", "in", self.env.companies.ids),
+                ],
+                ["invoice_user_id"],
+                ["amount_residual_signed:sum"],
+            )
+        )
+        return {user.id: amount for user, amount in groups}
+
+    def _render_metrics(self, figures, money_visible):
+        rows = []
+        for metric, (plan, fact, plan_today, fact_today, plan_tomorrow) in sorted(
+            figures.items(), key=lambda item: (item[0].sequence, item[0].id)
+        ):
+            if metric.is_money and not money_visible:
+                continue
+            cells = [plan_today, fact_today, plan_tomorrow, plan, fact]
+            rows.append(
+                Markup("<tr><td>%s</td>%s</tr>")
+                % (
+                    escape(metric.name),
+                    Markup("").join(
+                        Markup('<td class="text-end">%s</td>') % self._format(metric, value)
+                        for value in cells
+                    ),
+                )
+            )
+        if not rows:
+            return False
+        header = Markup(
+            "<tr><th></th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr>"
+        ) % (
+            self.env._("Plan today"),
+            self.env._("Fact today"),
+            self.env._("Plan tomorrow"),
+            self.env._("Plan MTD"),
+            self.env._("Fact MTD"),
+        )
+        return Markup("<table class='table table-sm o_sales_kpi_board'>%s%s</table>") % (
+            header,
+            Markup("").join(rows),
+        )
+
+    def _format(self, metric, value):
+        if metric.is_money:
+            return format_amount(self.env, value, self.currency_id)
+        return float_repr(value, 2 if metric.measure == "average" or value % 1 else 0)

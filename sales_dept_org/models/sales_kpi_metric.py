@@ -1,0 +1,336 @@
+"""The metric catalogue: what a KPI counts is data, not code.
+
+A metric names a source model, the date that places a record on a day, the
+field naming the person credited, a domain and a measure (count, sum or
+average of a field). Paths through many2one fields are allowed
+(``debit_move_id.move_id.invoice_user_id``), so money received can be credited
+to the invoice's salesperson on the payment's date without extra code.
+
+Batch API (issues 6 and 7 read facts only through it)::
+
+    metrics._read_facts(users, date_from, date_to, group_by_day=False)
+    -> {(metric_id, user_id): value}              (group_by_day=False)
+    -> {(metric_id, user_id, day): value}         (group_by_day=True)
+
+Values of an average metric are sum/count over the whole period. Days before
+a metric's ``facts_stored_until`` are read from ``sales.kpi.fact`` (one query
+for all metrics), later days live from the source records: one grouped query
+per metric for all people at once. The number of queries never depends on the
+number of people. Facts are read as superuser within ``env.companies``:
+callers decide who may see them.
+"""
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL, create_index
+from odoo.tools.safe_eval import safe_eval
+
+MEASURES = [
+    ("count", "Count of records"),
+    ("sum", "Sum of a field"),
+    ("average", "Average of a field"),
+]
+
+
+class SalesKpiMetric(models.Model):
+    _name = "sales.kpi.metric"
+    _description = "KPI Metric"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        required=True, help="Stable technical name that pay schemes and digests refer to."
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to share the metric between companies."
+    )
+    description = fields.Text(translate=True)
+    model_id = fields.Many2one(
+        "ir.model",
+        string="Source Model",
+        required=True,
+        ondelete="cascade",
+        domain=[("transient", "=", False)],
+    )
+    model_name = fields.Char(related="model_id.model", store=True, string="Source Model Name")
+    date_field = fields.Char(
+        required=True,
+        help="Date or datetime field placing a record on a day; a path such as "
+        "credit_move_id.date is allowed.",
+    )
+    user_field = fields.Char(
+        string="Person Field",
+        required=True,
+        default="user_id",
+        help="Field (or path) holding the user credited with the record.",
+    )
+    measure = fields.Selection(MEASURES, required=True, default="count")
+    measure_field = fields.Char(help="Numeric field summed or averaged (sum and average only).")
+    domain = fields.Char(default="[]", required=True, help="Which source records count.")
+    higher_is_better = fields.Boolean(
+        string="More Is Better",
+        default=True,
+        help="Off for metrics to keep low (overdue tasks): staying under the plan is 100%.",
+    )
+    is_money = fields.Boolean(
+        help="Amounts in the company currency; only their owner, the team head "
+        "and the director see them on the board."
+    )
+    board_weight = fields.Float(
+        default=1.0, help="Weight of this metric in the board's weighted attainment."
+    )
+    facts_stored_until = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Days up to this one are read from the stored daily facts; later days live.",
+    )
+
+    _sql_constraints = [
+        ("code_company_uniq", "unique(code, company_id)", "A metric code must be unique."),
+    ]
+
+    def init(self):
+        # The shipped metrics read a day or a month of a few or of all people:
+        # (person, date) indexes on the sources that have none, partial so that
+        # they stay small (only closed / converted leads, done activities).
+        for name, table, columns, where in (
+            ("crm_lead_sales_kpi_closed_idx", "crm_lead", ["user_id", "date_closed"],
+             "date_closed IS NOT NULL"),
+            ("crm_lead_sales_kpi_conversion_idx", "crm_lead", ["user_id", "date_conversion"],
+             "date_conversion IS NOT NULL"),
+            ("mail_message_sales_kpi_done_idx", "mail_message",
+             ["create_uid", "date", "mail_activity_type_id"], "mail_activity_type_id IS NOT NULL"),
+        ):  # fmt: skip
+            create_index(self.env.cr, name, table, columns, where=where)
+
+    SOURCE_FIELDS = ("model_id", "date_field", "user_field", "measure", "measure_field", "domain")
+
+    def write(self, vals):
+        """A metric that counts differently forgets the facts stored the old way."""
+        if any(name in vals for name in self.SOURCE_FIELDS):
+            self.env["sales.kpi.fact"].sudo().search([("metric_id", "in", self.ids)]).unlink()
+            vals = dict(vals, facts_stored_until=False)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # validation
+    # ------------------------------------------------------------------
+    @api.constrains(
+        "model_id", "date_field", "user_field", "measure", "measure_field", "domain", "board_weight"
+    )
+    def _check_source_fields(self):
+        errors = []
+        for metric in self:
+            errors += [f"{metric.name}: {error}" for error in metric._source_errors()]
+        if errors:
+            raise ValidationError(self.env._("Invalid KPI metric:\n%s", "\n".join(errors)))
+
+    def _source_errors(self):
+        self.ensure_one()
+        if self.model_name not in self.env:
+            return [self.env._("the source model %s does not exist", self.model_name)]
+        model = self.env[self.model_name]
+        errors = (
+            [self.env._("the board weight cannot be negative")] if self.board_weight < 0 else []
+        )
+        date_error, date_field = self._path_error(model, self.date_field)
+        if date_error:
+            errors.append(date_error)
+        elif date_field.type not in ("date", "datetime"):
+            errors.append(self.env._("%s is not a date", self.date_field))
+        user_error, user_field = self._path_error(model, self.user_field)
+        if user_error:
+            errors.append(user_error)
+        elif user_field.type != "many2one" or user_field.comodel_name != "res.users":
+            errors.append(self.env._("%s does not name a user", self.user_field))
+        if self.measure in ("sum", "average"):
+            if not self.measure_field:
+                errors.append(self.env._("a sum or an average needs a field to measure"))
+            else:
+                measure_error, measure_field = self._path_error(model, self.measure_field)
+                if measure_error:
+                    errors.append(measure_error)
+                elif measure_field.type not in ("integer", "float", "monetary"):
+                    errors.append(self.env._("%s is not a number", self.measure_field))
+        try:
+            model.sudo()._search(self._source_domain())
+        except Exception as error:  # noqa: BLE001 - any bad domain is a user mistake
+            errors.append(self.env._("the domain is invalid (%s)", error))
+        return errors
+
+    def _path_error(self, model, path):
+        """(error or None, last field): every step exists and is stored, every
+        step but the last a many2one."""
+        field = None
+        parts = (path or "").split(".")
+        for index, name in enumerate(parts):
+            field = model._fields.get(name)
+            if field is None:
+                return self.env._(
+                    "the field %(path)s does not exist on %(model)s", path=path, model=model._name
+                ), None
+            if not (field.store or field.related):
+                return self.env._("the field %s is not stored", path), None
+            if index < len(parts) - 1:
+                if field.type != "many2one":
+                    return self.env._("%s is not a path of many2one fields", path), None
+                model = model.env[field.comodel_name]
+        return None, field
+
+    def _source_domain(self):
+        return safe_eval(self.domain or "[]", {"uid": self.env.uid})
+
+    # ------------------------------------------------------------------
+    # batch API
+    # ------------------------------------------------------------------
+    @api.model
+    def _kpi_tz(self):
+        """Days are company days: the company's time zone, else UTC."""
+        return self.env.company.partner_id.tz or "UTC"
+
+    def _read_facts(self, users, date_from, date_to, group_by_day=False):
+        """Facts of these metrics for ``users`` from ``date_from`` to ``date_to``
+        (both included): {(metric_id, user_id[, day]): value}. See the module doc."""
+        parts = self._read_fact_parts(users, date_from, date_to, group_by_day)
+        result = {}
+        metrics = {metric.id: metric for metric in self}
+        for key, (amount, count) in parts.items():
+            result[key] = metrics[key[0]]._fact_value(amount, count)
+        return result
+
+    def _fact_value(self, amount, count):
+        """The value of summed parts: the amount, or amount/count for an average."""
+        if self.measure == "average":
+            return amount / count if count else 0.0
+        return amount
+
+    def _read_fact_parts(self, users, date_from, date_to, group_by_day=False):
+        """{key: (amount, count)}: the sums that add up over days and people
+        (an average is amount/count only at the end)."""
+        parts = defaultdict(lambda: [0.0, 0])
+        if not users or not self or date_from > date_to:
+            return {}
+        stored = self.filtered(lambda m: m.facts_stored_until and m.facts_stored_until >= date_from)
+        if stored:
+            stored_to = min(date_to, max(stored.mapped("facts_stored_until")))
+            facts = (
+                self.env["sales.kpi.fact"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("metric_id", "in", stored.ids),
+                        ("user_id", "in", users.ids),
+                        ("date", ">=", date_from),
+                        ("date", "<=", stored_to),
+                        ("company_id", "in", self.env.companies.ids),
+                    ],
+                    ["metric_id", "user_id", "date:day"],
+                    ["amount:sum", "record_count:sum"],
+                )
+            )
+            for metric, user, day, amount, count in facts:
+                if day <= metric.facts_stored_until:
+                    key = (metric.id, user.id, day) if group_by_day else (metric.id, user.id)
+                    parts[key][0] += amount
+                    parts[key][1] += count
+        for metric in self:
+            live_from = date_from
+            if metric.facts_stored_until and metric.facts_stored_until >= date_from:
+                live_from = metric.facts_stored_until + timedelta(days=1)
+            if live_from > date_to:
+                continue
+            rows = metric._query_source(users, live_from, date_to)
+            for user_id, day, _company_id, amount, count in rows:
+                key = (metric.id, user_id, day) if group_by_day else (metric.id, user_id)
+                parts[key][0] += amount
+                parts[key][1] += count
+        return {key: tuple(value) for key, value in parts.items()}
+
+    def _query_source(self, users, date_from, date_to):
+        """One grouped query over the source records: rows of
+        (user_id, day, company_id, amount, count) for every user and day at
+        once; ``users=None`` reads everybody (the cron)."""
+        query = self._source_sql(users, date_from, date_to)
+        return self.env.execute_query(query) if query else []
+
+    def _source_sql(self, users, date_from, date_to):
+        """The SQL of ``_query_source`` (None when the domain matches nothing)."""
+        self.ensure_one()
+        model = self.env[self.model_name].sudo().with_context(active_test=False)
+        domain = self._source_domain()
+        has_company = "company_id" in model._fields
+        if has_company:
+            domain = expression.AND(
+                [domain, [("company_id", "in", self.env.companies.ids + [False])]]
+            )
+        query = model._search(domain)
+        if query.is_empty():
+            return None
+        user_sql = self._path_sql(model, query, self.user_field)
+        date_sql = self._path_sql(model, query, self.date_field)
+        date_field = self._path_error(model, self.date_field)[1]
+        tz = self._kpi_tz()
+        if date_field.type == "datetime":
+            query.add_where(
+                SQL(
+                    "%s >= %s AND %s < %s",
+                    date_sql,
+                    self._utc_start(date_from, tz),
+                    date_sql,
+                    self._utc_start(date_to + timedelta(days=1), tz),
+                )
+            )
+            day_sql = SQL("(timezone(%s, timezone('UTC', %s)))::date", tz, date_sql)
+        else:
+            query.add_where(SQL("%s BETWEEN %s AND %s", date_sql, date_from, date_to))
+            day_sql = date_sql
+        if users is None:
+            query.add_where(SQL("%s IS NOT NULL", user_sql))
+        else:
+            query.add_where(SQL("%s IN %s", user_sql, tuple(users.ids)))
+        company_sql = SQL("%s", self.env.company.id)
+        if has_company:
+            company_sql = SQL(
+                "COALESCE(%s, %s)",
+                model._field_to_sql(model._table, "company_id", query),
+                company_sql,
+            )
+        if self.measure == "count":
+            amount_sql = SQL("COUNT(*)")
+        else:
+            amount_sql = SQL(
+                "COALESCE(SUM(%s), 0)", self._path_sql(model, query, self.measure_field)
+            )
+        query.groupby = SQL("1, 2, 3")
+        return query.select(user_sql, day_sql, company_sql, amount_sql, SQL("COUNT(*)"))
+
+    @api.model
+    def _path_sql(self, model, query, path):
+        """SQL of a field reached through many2one steps, joining each step once."""
+        alias = model._table
+        *steps, last = path.split(".")
+        for step in steps:
+            comodel = model.env[model._fields[step].comodel_name]
+            column = model._field_to_sql(alias, step, query)
+            step_alias = query.make_alias(alias, step)
+            query.add_join(
+                "LEFT JOIN",
+                step_alias,
+                comodel._table,
+                SQL("%s = %s", column, SQL.identifier(step_alias, "id")),
+            )
+            model, alias = comodel, step_alias
+        return model._field_to_sql(alias, last, query)
+
+    @api.model
+    def _utc_start(self, day, tz):
+        local = pytz.timezone(tz).localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)

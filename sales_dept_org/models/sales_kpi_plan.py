@@ -1,0 +1,311 @@
+"""Plans: a period (a month by default) for a team or the whole department,
+with targets per person and metric.
+
+A line without a person holds the team's (or department's) target for a
+metric; "Split by weights" shares it among the person lines of that metric,
+exactly to the cent. Each person's target is spread over the days of the
+period by their working calendar (attendances, public holidays, leaves) with
+the maths of ``engine/kpi.py``; a trainee's target is scaled for the days of
+their adaptation period.
+
+Batch API (issues 6 and 7 read targets only through it)::
+
+    env["sales.kpi.plan"]._get_targets(users, date_from, date_to, group_by_day=False)
+    -> {(metric_id, user_id): target}             (group_by_day=False)
+    -> {(metric_id, user_id, day): target}        (group_by_day=True)
+
+The target of a range is the sum of the day targets that fall in it (weeks,
+today, tomorrow, month to date). Queries: one for the lines, one for the
+employees, a few per distinct working calendar: never per person.
+"""
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..engine import kpi
+
+
+def _month_start(day):
+    return day.replace(day=1)
+
+
+class SalesKpiPlan(models.Model):
+    _name = "sales.kpi.plan"
+    _description = "KPI Plan"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, team_id, id"
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        tracking=True,
+        index=True,
+        help="Leave empty for the department plan (every team).",
+    )
+    date_from = fields.Date(
+        required=True,
+        tracking=True,
+        default=lambda self: _month_start(fields.Date.context_today(self)),
+    )
+    date_to = fields.Date(
+        required=True,
+        tracking=True,
+        default=lambda self: (
+            _month_start(fields.Date.context_today(self)) + relativedelta(months=1, days=-1)
+        ),
+    )
+    trainee_factor = fields.Float(
+        default=0.5,
+        help="Share of a full day's target a trainee carries during adaptation.",
+    )
+    line_ids = fields.One2many("sales.kpi.plan.line", "plan_id", string="Targets", copy=True)
+
+    @api.constrains("date_from", "date_to", "trainee_factor")
+    def _check_period(self):
+        errors = [
+            self.env._("%s ends before it starts", plan.name)
+            for plan in self
+            if plan.date_from > plan.date_to
+        ] + [
+            self.env._("%s: the trainee factor lies between 0 and 1", plan.name)
+            for plan in self
+            if not 0 <= plan.trainee_factor <= 1
+        ]
+        if errors:
+            raise ValidationError(self.env._("Invalid plan:\n%s", "\n".join(errors)))
+
+    def action_split_targets(self):
+        """Shares each team line's target among the person lines of its metric
+        in proportion to their weights; every problem is reported at once and
+        nothing is written if there is one."""
+        errors, writes = [], []
+        for plan in self:
+            for total in plan.line_ids.filtered(lambda line: not line.user_id):
+                people = plan.line_ids.filtered(
+                    lambda line, total=total: line.user_id and line.metric_id == total.metric_id
+                )
+                problem = None
+                if not people:
+                    problem = self.env._("no person to split to")
+                elif not sum(people.mapped("weight")):
+                    problem = self.env._("the weights sum to zero")
+                if problem:
+                    errors.append(f"{plan.name}, {total.metric_id.name}: {problem}")
+                    continue
+                amounts = kpi.split_by_weights(total.target, people.mapped("weight"))
+                writes.extend(zip(people, amounts, strict=True))
+        if errors:
+            raise UserError(self.env._("The targets cannot be split:\n%s", "\n".join(errors)))
+        for line, amount in writes:
+            line.target = amount
+        return True
+
+    # ------------------------------------------------------------------
+    # batch API
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_targets(self, users, date_from, date_to, group_by_day=False):
+        """Targets of ``users`` from ``date_from`` to ``date_to`` (both
+        included) by metric: see the module doc."""
+        lines = (
+            self.env["sales.kpi.plan.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("user_id", "in", users.ids),
+                    ("date_from", "<=", date_to),
+                    ("date_to", ">=", date_from),
+                    ("company_id", "in", self.env.companies.ids),
+                ],
+                ["plan_id", "metric_id", "user_id", "target", "date_from", "date_to", "company_id"],
+            )
+        )
+        result = defaultdict(float)
+        for line, day_targets in lines._day_targets().items():
+            for day, amount in day_targets.items():
+                if date_from <= day <= date_to:
+                    key = (line.metric_id.id, line.user_id.id)
+                    result[(*key, day) if group_by_day else key] += amount
+        return dict(result)
+
+
+class SalesKpiPlanLine(models.Model):
+    _name = "sales.kpi.plan.line"
+    _description = "KPI Plan Target"
+    _order = "plan_id, metric_id, user_id"
+
+    plan_id = fields.Many2one("sales.kpi.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    team_id = fields.Many2one(related="plan_id.team_id", store=True, index=True)
+    date_from = fields.Date(related="plan_id.date_from", store=True)
+    date_to = fields.Date(related="plan_id.date_to", store=True)
+    metric_id = fields.Many2one("sales.kpi.metric", required=True, ondelete="restrict", index=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index=True,
+        help="Leave empty for the team's target of this metric, to split by weights.",
+    )
+    weight = fields.Float(default=1.0, help="Share of the team target this person carries.")
+    target = fields.Float(digits=(16, 2), help="The month's target as for a full member.")
+    effective_target = fields.Float(
+        compute="_compute_effective_target",
+        digits=(16, 2),
+        help="The target after trainee scaling: what the person is measured against.",
+    )
+
+    @api.constrains("target", "weight")
+    def _check_amounts(self):
+        bad = self.filtered(lambda line: line.target < 0 or line.weight < 0)
+        if bad:
+            raise ValidationError(
+                self.env._(
+                    "Targets and weights cannot be negative:\n%s",
+                    "\n".join(
+                        f"{line.metric_id.name} / {line.user_id.name or self.env._('team')}"
+                        for line in bad
+                    ),
+                )
+            )
+
+    @api.constrains("plan_id", "metric_id", "user_id")
+    def _check_overlap(self):
+        """One target per person, metric and day; one team line per metric."""
+        people = self.filtered("user_id")
+        # sudo: a clash in a plan the user cannot read is still a clash
+        clashes = (
+            self.sudo().search(
+                [
+                    ("id", "not in", self.ids),
+                    ("user_id", "in", people.user_id.ids),
+                    ("metric_id", "in", people.metric_id.ids),
+                    ("date_from", "<=", max(people.mapped("date_to"), default=fields.Date.today())),
+                    ("date_to", ">=", min(people.mapped("date_from"), default=fields.Date.today())),
+                ]
+            )
+            + people
+        )
+        errors = set()
+        for line in people:
+            for other in clashes:
+                if (
+                    other != line
+                    and other.user_id == line.user_id
+                    and other.metric_id == line.metric_id
+                    and other.company_id == line.company_id
+                    and other.date_from <= line.date_to
+                    and other.date_to >= line.date_from
+                ):
+                    errors.add(
+                        self.env._(
+                            "%(person)s, %(metric)s: %(plan)s overlaps %(other)s",
+                            person=line.user_id.name,
+                            metric=line.metric_id.name,
+                            plan=line.plan_id.name,
+                            other=other.plan_id.name,
+                        )
+                    )
+        totals = defaultdict(int)
+        for line in self.plan_id.line_ids.filtered(lambda line: not line.user_id):
+            totals[(line.plan_id, line.metric_id)] += 1
+        errors |= {
+            self.env._(
+                "%(plan)s: more than one team target for %(metric)s",
+                plan=plan.name,
+                metric=metric.name,
+            )
+            for (plan, metric), count in totals.items()
+            if count > 1
+        }
+        if errors:
+            raise ValidationError(self.env._("Overlapping targets:\n%s", "\n".join(sorted(errors))))
+
+    @api.depends("target", "user_id", "date_from", "date_to", "plan_id.trainee_factor")
+    def _compute_effective_target(self):
+        targets = self.filtered("user_id")._day_targets()
+        for line in self:
+            line.effective_target = (
+                round(sum(targets[line].values()), 2) if line in targets else line.target
+            )
+
+    def _day_targets(self):
+        """{line: {day: target}} for person lines: trainee scaling, then the
+        spread by each person's working hours of each day."""
+        lines = self.filtered("user_id")
+        if not lines:
+            return {}
+        employees = lines._employees()
+        capacity = lines._working_hours(
+            min(lines.mapped("date_from")), max(lines.mapped("date_to")), employees
+        )
+        result = {}
+        for line in lines:
+            days = kpi.days_between(line.date_from, line.date_to)
+            hours = {
+                day: capacity[line.user_id.id, line.company_id.id].get(day, 0.0) for day in days
+            }
+            employee = employees.get((line.user_id.id, line.company_id.id))
+            target = line.target
+            if employee and employee.is_trainee and employee.adaptation_end_date:
+                factor = line.plan_id.trainee_factor
+                target = kpi.trainee_target(target, hours, employee.adaptation_end_date, factor)
+                hours = kpi.trainee_capacity(hours, employee.adaptation_end_date, factor)
+            result[line] = kpi.spread(target, hours)
+        return result
+
+    def _employees(self):
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [("user_id", "in", self.user_id.ids), ("company_id", "in", self.company_id.ids)],
+                [
+                    "user_id",
+                    "company_id",
+                    "resource_id",
+                    "resource_calendar_id",
+                    "is_trainee",
+                    "adaptation_end_date",
+                ],
+            )
+        )
+        return {(emp.user_id.id, emp.company_id.id): emp for emp in employees}
+
+    def _working_hours(self, date_from, date_to, employees):
+        """{(user_id, company_id): {day: hours}} from each person's calendar with
+        public holidays and leaves taken off; one batch per calendar. People
+        without an employee work to their company's calendar.
+        ``employees``: {(user_id, company_id): employee}, from ``_employees``."""
+        by_calendar = defaultdict(list)
+        for line in self:
+            key = (line.user_id.id, line.company_id.id)
+            employee = employees.get(key)
+            calendar = (
+                employee and employee.resource_calendar_id
+            ) or line.company_id.resource_calendar_id
+            by_calendar[calendar].append((key, employee.resource_id if employee else None))
+        start = datetime.combine(date_from - timedelta(days=1), time.min).replace(tzinfo=pytz.utc)
+        end = datetime.combine(date_to + timedelta(days=2), time.min).replace(tzinfo=pytz.utc)
+        result = defaultdict(lambda: defaultdict(float))
+        for calendar, members in by_calendar.items():
+            if not calendar:
+                continue
+            resources = self.env["resource.resource"].union(*(res for _key, res in members if res))
+            intervals = calendar.sudo()._work_intervals_batch(start, end, resources=resources)
+            for key, resource in members:
+                hours = result[key]
+                if hours:
+                    continue
+                for begin, stop, _meta in intervals[resource.id if resource else False]:
+                    hours[begin.date()] += (stop - begin).total_seconds() / 3600
+        return result

@@ -1,0 +1,132 @@
+"""Helpers for the KPI tests: dated records of every source a metric reads.
+
+Dates are forced after creation (a won lead gets ``date_closed`` = now, a
+confirmed order ``date_order`` = now, a done activity ``date_done`` = today),
+so that each test can place records on the days its arithmetic uses.
+"""
+
+from datetime import date, datetime, time
+
+from odoo import Command
+
+from .common import SalesDeptCommon
+
+
+class KpiCommon(SalesDeptCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Metric = cls.env["sales.kpi.metric"]
+        cls.metrics = cls.Metric.search([])
+        cls.won_stage = cls.env["crm.stage"].create(
+            {"name": "KPI Won", "is_won": True, "sequence": 90}
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Heat pump",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+                "type": "service",
+            }
+        )
+        cls.customer_1, cls.customer_2 = cls.env["res.partner"].create(
+            [{"name": "Instal-Bud", "is_company": True}, {"name": "Hydro-Tech", "is_company": True}]
+        )
+        cls.customer_2_contact = cls.env["res.partner"].create(
+            {"name": "Buyer at Hydro-Tech", "parent_id": cls.customer_2.id}
+        )
+
+    @classmethod
+    def metric(cls, code):
+        return cls.env.ref(f"sales_dept_org.kpi_metric_{code}")
+
+    @classmethod
+    def _lead(cls, user, revenue, closed=None, won=False, lost=False, **values):
+        lead = cls.env["crm.lead"].create(
+            dict(
+                {
+                    "name": f"Deal {revenue}",
+                    "type": "opportunity",
+                    "user_id": user.id,
+                    "team_id": cls.team_north.id,
+                    "expected_revenue": revenue,
+                },
+                **values,
+            )
+        )
+        if won:
+            lead.stage_id = cls.won_stage
+        if lost:
+            lead.action_set_lost()
+        if closed:
+            lead.date_closed = closed
+        return lead
+
+    @classmethod
+    def _order(cls, user, partner, amount, on, confirm=True):
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": user.id,
+                "order_line": [
+                    Command.create({"product_id": cls.product.id, "product_uom_qty": amount / 100})
+                ],
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        order.date_order = datetime.combine(on, datetime.min.time().replace(hour=10))
+        return order
+
+    @classmethod
+    def _invoice(cls, user, amount, due=None, partner=None):
+        invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": (partner or cls.customer_1).id,
+                "invoice_user_id": user.id,
+                "invoice_date": date(2026, 3, 1),
+                "invoice_date_due": due or date(2026, 3, 31),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.product.id,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    @classmethod
+    def _pay(cls, invoice, amount, on):
+        wizard = (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount, "payment_date": on})
+        )
+        return wizard._create_payments()
+
+    @classmethod
+    def _done_activities(cls, user, activity_type, days, lead=None):
+        """Activities of ``user`` marked done by them on each of ``days``."""
+        lead = lead or cls._lead(user, 0)
+        activities = cls.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": cls.env["ir.model"]._get_id("crm.lead"),
+                    "res_id": lead.id,
+                    "user_id": user.id,
+                    "activity_type_id": activity_type.id,
+                    "date_deadline": day,
+                }
+                for day in days
+            ]
+        )
+        messages, _next = activities.with_user(user)._action_done(feedback="done")
+        for message, day in zip(messages.sudo(), days, strict=True):
+            message.date = datetime.combine(day, time(10))
+        return messages

@@ -1,0 +1,211 @@
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged, users
+
+from .kpi_common import KpiCommon
+
+MARCH = (date(2026, 3, 1), date(2026, 3, 31))
+# weekdays of March 2026 up to Wednesday 18: 2-6, 9-13, 16-18
+WORKDAYS_TO_18 = [date(2026, 3, d) for d in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 16, 17, 18)]
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-18 11:00:00")
+class TestKpiBoard(KpiCommon):
+    """Team North on Wednesday 18 March 2026 (22 weekdays in March, no holiday).
+
+    Targets: 22 calls each (1 a day, 13 by the 18th); the farmer also 2200 of
+    payments (100 a day, 1300 by the 18th).
+    Facts: hunter and closer made a call every weekday (13 of 13: 100 %);
+    the farmer made none (0 %) and received 500 today (500 / 1300).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.tz = "Europe/Warsaw"
+        cls.employees.resource_calendar_id = cls.env.company.resource_calendar_id
+        cls.calls, cls.payments = cls.metric("calls_made"), cls.metric("payments_received")
+        cls.plan = cls.env["sales.kpi.plan"].create(
+            {
+                "name": "North March",
+                "team_id": cls.team_north.id,
+                "date_from": MARCH[0],
+                "date_to": MARCH[1],
+                "line_ids": [
+                    Command.create({"metric_id": cls.calls.id, "user_id": user.id, "target": 22})
+                    for user in (cls.user_hunter, cls.user_closer, cls.user_farmer)
+                ]
+                + [
+                    Command.create(
+                        {
+                            "metric_id": cls.payments.id,
+                            "user_id": cls.user_farmer.id,
+                            "target": 2200,
+                        }
+                    )
+                ],
+            }
+        )
+        call = cls.env.ref("mail.mail_activity_data_call")
+        cls._done_activities(cls.user_hunter, call, WORKDAYS_TO_18)
+        cls._done_activities(cls.user_closer, call, WORKDAYS_TO_18)
+        cls._pay(cls._invoice(cls.user_farmer, 500), 500, date(2026, 3, 18))
+        cls._invoice(cls.user_farmer, 250, due=date(2026, 3, 18))  # open, due today
+        cls._invoice(cls.user_farmer, 999, due=date(2026, 3, 19))  # due tomorrow: not today's money
+        cls.Board = cls.env["sales.kpi.board"]
+
+    def board(self):
+        return self.env["sales.kpi.board"].search_read(
+            [("team_id", "=", self.team_north.id)],
+            [
+                "user_id",
+                "rank",
+                "attainment",
+                "money_visible",
+                "money_plan_today",
+                "money_fact_today",
+                "money_plan_tomorrow",
+                "money_due_today",
+                "metrics_html",
+            ],
+        )
+
+    def test_ranking_and_tie_order(self):
+        rows = self.board()
+        # hunter and closer tie at 100 %: by name, "Jan Hunter" before "Tomasz Closer";
+        # farmer: (1 * 0 + 3 * 500/1300) / (1 + 3) = 0.28846 -> 28.85 %
+        self.assertEqual(
+            [(row["user_id"][0], row["rank"], round(row["attainment"], 2)) for row in rows],
+            [
+                (self.user_hunter.id, 1, 100.0),
+                (self.user_closer.id, 2, 100.0),
+                (self.user_farmer.id, 3, 28.85),
+            ],
+        )
+        # one more call today puts the closer first: 14 / 13 = 107.69 %
+        self._done_activities(
+            self.user_closer, self.env.ref("mail.mail_activity_data_call"), [date(2026, 3, 18)]
+        )
+        self.env.invalidate_all()  # a new request
+        rows = self.board()
+        self.assertEqual(rows[0]["user_id"][0], self.user_closer.id)
+        self.assertEqual(round(rows[0]["attainment"], 2), 107.69)
+
+    @users("sdo_farmer")
+    def test_own_money_today(self):
+        farmer = next(row for row in self.board() if row["user_id"][0] == self.user_farmer.id)
+        # 2200 / 22 days = 100 planned today, plus the invoice of 250 due today
+        self.assertEqual(farmer["money_plan_today"], 350.0)
+        self.assertEqual(farmer["money_due_today"], 250.0)
+        self.assertEqual(farmer["money_fact_today"], 500.0)
+        self.assertEqual(farmer["money_plan_tomorrow"], 100.0)
+        self.assertIn("Payments received", farmer["metrics_html"])
+
+    @users("sdo_hunter")
+    def test_salesperson_sees_ranking_not_others_money(self):
+        rows = self.board()
+        self.assertEqual([row["rank"] for row in rows], [1, 2, 3])
+        farmer = rows[2]
+        self.assertFalse(farmer["money_visible"])
+        self.assertEqual((farmer["money_plan_today"], farmer["money_fact_today"]), (0.0, 0.0))
+        self.assertNotIn("Payments received", farmer["metrics_html"])
+        self.assertTrue(rows[0]["money_visible"])
+        # nor through the targets or the stored facts
+        self.env["sales.kpi.fact"].sudo()._store_facts(
+            self.payments.sudo(), self.env.company, date(2026, 3, 18)
+        )
+        self.assertFalse(
+            self.env["sales.kpi.plan.line"].search([("user_id", "=", self.user_farmer.id)])
+        )
+        self.assertFalse(self.env["sales.kpi.fact"].search([("user_id", "=", self.user_farmer.id)]))
+        self.assertTrue(self.env["sales.kpi.plan"].search([("id", "=", self.plan.id)]))
+
+    @users("sdo_head")
+    def test_head_reads_the_team(self):
+        farmer = next(row for row in self.board() if row["user_id"][0] == self.user_farmer.id)
+        self.assertTrue(farmer["money_visible"])
+        self.assertEqual(farmer["money_plan_today"], 350.0)
+        self.assertEqual(len(self.env["sales.kpi.plan.line"].search([])), 4)
+
+    @users("sdo_director")
+    def test_director_reads_all(self):
+        other = (
+            self.env["crm.team"]
+            .sudo()
+            .create({"name": "South", "member_ids": [Command.set(self.user_head.ids)]})
+        )
+        self.assertLessEqual(
+            {self.team_north.id, other.id}, set(self.env["sales.kpi.board"].search([]).team_id.ids)
+        )
+        farmer = next(row for row in self.board() if row["user_id"][0] == self.user_farmer.id)
+        self.assertEqual(farmer["money_fact_today"], 500.0)
+
+    def test_multi_company(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        (self.user_hunter + self.user_closer).company_ids |= other
+        plan_b = self.env["sales.kpi.plan"].create(
+            {
+                "name": "Other March",
+                "company_id": other.id,
+                "date_from": MARCH[0],
+                "date_to": MARCH[1],
+                "line_ids": [
+                    Command.create(
+                        {"metric_id": self.calls.id, "user_id": self.user_hunter.id, "target": 99}
+                    )
+                ],
+            }
+        )
+        self._lead(
+            self.user_closer, 4000, closed=datetime(2026, 3, 17, 10), won=True, company_id=other.id
+        )
+        self._lead(self.user_closer, 1000, closed=datetime(2026, 3, 17, 10), won=True)
+        revenue = self.metric("revenue_won")
+        env_a = self.env(context=dict(self.env.context, allowed_company_ids=self.env.company.ids))
+        env_b = self.env(context=dict(self.env.context, allowed_company_ids=other.ids))
+        # the hunter working in the main company does not see Other Co's plan
+        hunter_a = env_a(user=self.user_hunter)
+        self.assertFalse(hunter_a["sales.kpi.plan"].search([("id", "=", plan_b.id)]))
+        self.assertTrue(
+            env_b(user=self.user_hunter)["sales.kpi.plan"].search([("id", "=", plan_b.id)])
+        )
+        # targets and facts of each company stay apart: 22 calls here, 99 there;
+        # 1000 won here, 4000 there
+        key = (self.calls.id, self.user_hunter.id)
+        self.assertEqual(
+            round(env_a["sales.kpi.plan"]._get_targets(self.user_hunter, *MARCH)[key], 2), 22.0
+        )
+        self.assertEqual(
+            round(env_b["sales.kpi.plan"]._get_targets(self.user_hunter, *MARCH)[key], 2), 99.0
+        )
+        won = (revenue.id, self.user_closer.id)
+        self.assertEqual(revenue.with_env(env_a)._read_facts(self.user_closer, *MARCH)[won], 1000.0)
+        self.assertEqual(revenue.with_env(env_b)._read_facts(self.user_closer, *MARCH)[won], 4000.0)
+
+    def test_board_query_count_does_not_grow_with_the_team(self):
+        extra = self.env["res.users"].create(
+            [{"name": f"Extra {n}", "login": f"board_extra_{n}"} for n in range(10)]
+        )
+        big = self.env["crm.team"].create({"name": "Big", "member_ids": [Command.set(extra.ids)]})
+        small = self.env["crm.team"].create(
+            {"name": "Small", "member_ids": [Command.set(extra[:2].ids)]}
+        )
+        self.Board.search_read([("team_id", "=", big.id)], ["rank"])  # warm the caches
+        counts = []
+        for team in (small, big):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            rows = self.Board.search_read(
+                [("team_id", "=", team.id)], ["rank", "attainment", "money_plan_today"]
+            )
+            counts.append(self.env.cr.sql_log_count - before)
+            # members just added are on the board (the view's tables are flushed)
+            self.assertEqual(
+                sorted(row["rank"] for row in rows), list(range(1, len(team.member_ids) + 1))
+            )
+        # 2 people or 10: the same queries (one per metric, not per person)
+        self.assertEqual(counts[0], counts[1])

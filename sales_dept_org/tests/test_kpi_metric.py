@@ -1,0 +1,229 @@
+from datetime import date, datetime
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .kpi_common import KpiCommon
+
+MARCH = (date(2026, 3, 1), date(2026, 3, 31))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiMetric(KpiCommon):
+    """Every shipped metric on a crafted March 2026, worked out by hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # days are Warsaw days (UTC+1 in March before the 29th)
+        cls.env.company.partner_id.tz = "Europe/Warsaw"
+        hunter, closer, farmer = cls.user_hunter, cls.user_closer, cls.user_farmer
+        # revenue won / conversion: closer wins 1000 on 5 March and 2500 at
+        # 23:30 UTC on 10 March (= 00:30 on 11 March in Warsaw), loses one of
+        # 900; a win of 700 on 1 April is outside; farmer wins 300 on 20 March.
+        cls._lead(closer, 1000, closed=datetime(2026, 3, 5, 10), won=True)
+        cls._lead(closer, 2500, closed=datetime(2026, 3, 10, 23, 30), won=True)
+        cls._lead(closer, 900, closed=datetime(2026, 3, 7, 10), lost=True)
+        cls._lead(closer, 700, closed=datetime(2026, 4, 1, 10), won=True)
+        cls._lead(farmer, 300, closed=datetime(2026, 3, 20, 10), won=True)
+        cls._lead(farmer, 5000)  # open: counts nowhere
+        # orders, confirmed in date order so "first purchase ever" follows them
+        cls._order(closer, cls.customer_1, 1000, date(2026, 3, 3))  # new customer
+        cls._order(farmer, cls.customer_1, 400, date(2026, 3, 15))  # repeat
+        cls._order(closer, cls.customer_2, 600, date(2026, 3, 16))  # new customer
+        cls.quotation = cls._order(closer, cls.customer_2, 200, date(2026, 3, 16), confirm=False)
+        cls._order(farmer, cls.customer_2_contact, 800, date(2026, 3, 25))  # repeat (same company)
+        # payments: closer's invoice of 1000 paid 300 on 10 March, 700 on 12 March;
+        # farmer's 500 paid on 12 March; a credit note on closer's 200 is no
+        # payment; farmer's 100 paid on 2 April is outside.
+        invoice_closer = cls._invoice(closer, 1000)
+        cls._pay(invoice_closer, 300, date(2026, 3, 10))
+        cls._pay(invoice_closer, 700, date(2026, 3, 12))
+        cls._pay(cls._invoice(farmer, 500), 500, date(2026, 3, 12))
+        refunded = cls._invoice(closer, 200)
+        reversal = refunded._reverse_moves([{"invoice_date": date(2026, 3, 12)}])
+        reversal.action_post()  # posting a reversal reconciles it with the invoice
+        assert refunded.payment_state == "reversed", refunded.payment_state
+        cls._pay(cls._invoice(farmer, 100), 100, date(2026, 4, 2))
+        # calls and meetings done; an open call counts nowhere
+        call = cls.env.ref("mail.mail_activity_data_call")
+        meeting = cls.env.ref("mail.mail_activity_data_meeting")
+        cls._done_activities(hunter, call, [date(2026, 3, 2), date(2026, 3, 2), date(2026, 3, 4)])
+        cls._done_activities(hunter, meeting, [date(2026, 3, 4)])
+        cls._done_activities(closer, call, [date(2026, 3, 5)])
+        cls._lead(hunter, 0).activity_schedule("mail.mail_activity_data_call", user_id=hunter.id)
+        # leads qualified: two conversions of the hunter; a lead that is still
+        # a lead does not count
+        for day in (3, 8):
+            cls._lead(hunter, 0, date_conversion=datetime(2026, 3, day, 9))
+        cls._lead(hunter, 0, type="lead", date_conversion=datetime(2026, 3, 9, 9))
+        cls.people = hunter + closer + farmer
+
+    def facts(self, code, by_day=False):
+        metric = self.metric(code)
+        return {
+            key[1:]: round(value, 2)
+            for key, value in metric._read_facts(self.people, *MARCH, group_by_day=by_day).items()
+        }
+
+    def test_revenue_won(self):
+        hunter, closer, farmer = self.people.ids
+        self.assertEqual(self.facts("revenue_won"), {(closer,): 3500.0, (farmer,): 300.0})
+        # 2500 won at 23:30 UTC on the 10th falls on the 11th in Warsaw
+        self.assertEqual(
+            self.facts("revenue_won", by_day=True),
+            {
+                (closer, date(2026, 3, 5)): 1000.0,
+                (closer, date(2026, 3, 11)): 2500.0,
+                (farmer, date(2026, 3, 20)): 300.0,
+            },
+        )
+
+    def test_conversion(self):
+        hunter, closer, farmer = self.people.ids
+        # closer: won 2 of 3 closed = 66.67 %; farmer 1 of 1
+        self.assertEqual(self.facts("conversion"), {(closer,): 66.67, (farmer,): 100.0})
+
+    def test_orders(self):
+        hunter, closer, farmer = self.people.ids
+        # closer 1000 + 600 (the quotation of 200 is not an order); farmer 400 + 800
+        self.assertEqual(self.facts("sales_ordered"), {(closer,): 1600.0, (farmer,): 1200.0})
+        self.assertEqual(self.facts("average_order"), {(closer,): 800.0, (farmer,): 600.0})
+        # closer brought both customers; farmer sold to each of them again
+        self.assertEqual(self.facts("new_customers"), {(closer,): 2})
+        self.assertEqual(self.facts("repeat_purchases"), {(farmer,): 2})
+
+    def test_payments_received(self):
+        hunter, closer, farmer = self.people.ids
+        # closer 300 + 700 (the credit note is no payment), farmer 500
+        self.assertEqual(self.facts("payments_received"), {(closer,): 1000.0, (farmer,): 500.0})
+        self.assertEqual(
+            self.facts("payments_received", by_day=True),
+            {
+                (closer, date(2026, 3, 10)): 300.0,
+                (closer, date(2026, 3, 12)): 700.0,
+                (farmer, date(2026, 3, 12)): 500.0,
+            },
+        )
+
+    def test_calls_meetings_qualified(self):
+        hunter, closer, farmer = self.people.ids
+        self.assertEqual(self.facts("calls_made"), {(hunter,): 3, (closer,): 1})
+        self.assertEqual(
+            self.facts("calls_made", by_day=True),
+            {
+                (hunter, date(2026, 3, 2)): 2,
+                (hunter, date(2026, 3, 4)): 1,
+                (closer, date(2026, 3, 5)): 1,
+            },
+        )
+        self.assertEqual(self.facts("meetings_held"), {(hunter,): 1})
+        self.assertEqual(self.facts("leads_qualified"), {(hunter,): 2})
+
+    def test_discipline_counts(self):
+        """Issue 4's daily counts, summed over the days."""
+        hunter, closer, _farmer = self.people.ids
+        self.env["sales.discipline.daily"].create(
+            [
+                {
+                    "date": date(2026, 3, 2),
+                    "user_id": hunter,
+                    "leads_without_task": 2,
+                    "overdue_tasks": 1,
+                },
+                {
+                    "date": date(2026, 3, 3),
+                    "user_id": hunter,
+                    "leads_without_task": 3,
+                    "overdue_tasks": 0,
+                },
+                {
+                    "date": date(2026, 3, 2),
+                    "user_id": closer,
+                    "leads_without_task": 1,
+                    "overdue_tasks": 4,
+                },
+                {
+                    "date": date(2026, 4, 1),
+                    "user_id": closer,
+                    "leads_without_task": 9,
+                    "overdue_tasks": 9,
+                },
+            ]
+        )
+        # hunter 2 + 3 lead-days without a task, 1 overdue; closer 1 and 4 (April is outside)
+        self.assertEqual(self.facts("leads_without_task"), {(hunter,): 5, (closer,): 1})
+        self.assertEqual(self.facts("overdue_tasks"), {(hunter,): 1, (closer,): 4})
+        self.assertFalse(self.metric("overdue_tasks").higher_is_better)
+
+    def test_custom_metric_as_data(self):
+        """An administrator adds "quotations" without code: the closer's draft of 200."""
+        quotations = self.Metric.create(
+            {
+                "name": "Quotations",
+                "code": "quotations",
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "date_field": "date_order",
+                "measure": "sum",
+                "measure_field": "amount_untaxed",
+                "domain": "[('state', 'in', ('draft', 'sent'))]",
+            }
+        )
+        facts = quotations._read_facts(self.people, *MARCH)
+        self.assertEqual(facts, {(quotations.id, self.user_closer.id): 200.0})
+
+    def test_changed_metric_forgets_stored_facts(self):
+        revenue = self.metric("revenue_won")
+        self.env["sales.kpi.fact"]._store_facts(revenue, self.env.company, date(2026, 3, 31))
+        self.assertTrue(self.env["sales.kpi.fact"].search_count([("metric_id", "=", revenue.id)]))
+        revenue.domain = "[('stage_id.is_won', '=', True), ('expected_revenue', '>', 500)]"
+        self.assertFalse(revenue.facts_stored_until)
+        self.assertFalse(self.env["sales.kpi.fact"].search_count([("metric_id", "=", revenue.id)]))
+        # live again, with the new domain: the farmer's 300 no longer counts
+        self.assertEqual(self.facts("revenue_won"), {(self.user_closer.id,): 3500.0})
+
+    def test_bad_metric_is_refused_with_every_reason(self):
+        count = self.Metric.search_count([])
+        with self.assertRaises(ValidationError) as caught:
+            self.Metric.create(
+                {
+                    "name": "Broken",
+                    "code": "broken",
+                    "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                    "date_field": "no_such_date",
+                    "user_field": "partner_id",
+                    "measure": "sum",
+                    "measure_field": "name",
+                }
+            )
+        message = str(caught.exception)
+        self.assertIn("no_such_date does not exist on crm.lead", message)
+        self.assertIn("partner_id does not name a user", message)
+        self.assertIn("name is not a number", message)
+        self.assertEqual(self.Metric.search_count([]), count)
+
+    def test_one_query_per_metric_whatever_the_number_of_people(self):
+        many = self.people | self.env["res.users"].create(
+            [{"name": f"Extra {n}", "login": f"kpi_extra_{n}"} for n in range(20)]
+        )
+        self.metrics._read_facts(self.people, *MARCH)  # warm the caches
+        for users in (self.people[:1], many):
+            with self.assertQueryCount(len(self.metrics)):
+                self.metrics._read_facts(users, *MARCH, group_by_day=True)
+
+    def test_stored_facts_equal_live_and_cron_twice_changes_nothing(self):
+        live = self.metrics._read_facts(self.people, *MARCH, group_by_day=True)
+        Fact = self.env["sales.kpi.fact"]
+        Fact._store_facts(self.metrics, self.env.company, date(2026, 3, 31))
+        rows = Fact.search_read([], ["date", "metric_id", "user_id", "amount", "record_count"])
+        self.assertEqual(set(self.metrics.mapped("facts_stored_until")), {date(2026, 3, 31)})
+        self.metrics.facts_stored_until = date(2026, 3, 31)
+        self.assertEqual(self.metrics._read_facts(self.people, *MARCH, group_by_day=True), live)
+        # the stored days cost one query for every metric together
+        with self.assertQueryCount(1):
+            self.metrics._read_facts(self.people, *MARCH)
+        self.metrics.facts_stored_until = date(2026, 3, 31)
+        Fact._store_facts(self.metrics, self.env.company, date(2026, 3, 31))
+        again = Fact.search_read([], ["date", "metric_id", "user_id", "amount", "record_count"])
+        strip = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+        self.assertEqual([{k: v for k, v in row.items() if k != "id"} for row in again], strip)

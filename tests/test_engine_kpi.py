@@ -1,0 +1,89 @@
+from datetime import date
+
+import pytest
+
+from sales_dept_org.engine.kpi import (
+    attainment,
+    days_between,
+    intersect_days,
+    rank,
+    split_by_weights,
+    spread,
+    trainee_capacity,
+    trainee_target,
+    weighted_attainment,
+)
+
+
+def test_split_sums_to_the_cent_remainder_to_earliest():
+    # 100.00 / 3 = 33.333..: 3 x 33.33 = 99.99, the spare cent to the first (all tie)
+    assert split_by_weights(100, [1, 1, 1]) == [33.34, 33.33, 33.33]
+    # 10.00 by 1:2:3 -> 1.666.., 3.333.., 5.0: floors 1.66 + 3.33 + 5.00 = 9.99;
+    # largest fraction: 1.666 (0.6) vs 3.333 (0.3) -> first gets the cent
+    assert split_by_weights(10, [1, 2, 3]) == [1.67, 3.33, 5.0]
+    parts = split_by_weights(1234.57, [0.7, 1.3, 2, 0.01])
+    assert round(sum(parts), 2) == 1234.57
+
+
+def test_split_refuses_zero_and_negative_weights():
+    with pytest.raises(ValueError, match="sum to zero"):
+        split_by_weights(10, [0, 0])
+    with pytest.raises(ValueError, match="negative"):
+        split_by_weights(10, [1, -1])
+
+
+def test_intersect_days():
+    jan = (date(2026, 1, 1), date(2026, 1, 31))
+    assert intersect_days(*jan, date(2026, 1, 25), date(2026, 2, 5)) == (7, 31)
+    assert intersect_days(*jan, date(2026, 2, 1), date(2026, 2, 5)) == (0, 31)
+
+
+def test_spread_follows_capacity_and_sums_exactly():
+    days = days_between(date(2026, 1, 5), date(2026, 1, 9))  # Mon..Fri
+    capacity = dict.fromkeys(days, 8.0)
+    capacity[date(2026, 1, 6)] = 0.0  # a holiday
+    spreaded = spread(100, capacity)
+    # 4 working days: 25 each, the holiday nothing
+    assert spreaded == {
+        date(2026, 1, 5): 25.0,
+        date(2026, 1, 6): 0.0,
+        date(2026, 1, 7): 25.0,
+        date(2026, 1, 8): 25.0,
+        date(2026, 1, 9): 25.0,
+    }
+    # 10 over 3 equal days: 3.34 + 3.33 + 3.33
+    three = spread(10, dict.fromkeys(days[:3], 1.0))
+    assert list(three.values()) == [3.34, 3.33, 3.33]
+
+
+def test_spread_without_any_capacity_keeps_the_total():
+    days = days_between(date(2026, 1, 1), date(2026, 1, 4))
+    assert spread(10, dict.fromkeys(days, 0.0)) == dict(zip(days, [2.5] * 4, strict=True))
+
+
+def test_trainee_scaling():
+    days = days_between(date(2026, 1, 1), date(2026, 1, 20))
+    capacity = dict.fromkeys(days, 8.0)
+    # 10 days at half (4 h) + 10 days full (8 h) = 120 of 160 h -> 0.75 of 1000
+    assert trainee_target(1000, capacity, date(2026, 1, 10), 0.5) == 750.0
+    scaled = trainee_capacity(capacity, date(2026, 1, 10), 0.5)
+    assert scaled[date(2026, 1, 10)] == 4.0 and scaled[date(2026, 1, 11)] == 8.0
+    assert trainee_target(1000, capacity, None, 0.5) == 1000.0
+
+
+def test_attainment_and_weights():
+    assert attainment(100, 50) == 0.5
+    assert attainment(100, 500) == 2.0  # capped
+    assert attainment(0, 5) is None
+    assert attainment(4, 2, higher_is_better=False) == 1.0
+    assert attainment(4, 8, higher_is_better=False) == 0.5
+    # (2 * 0.5 + 1 * 1.0) / 3
+    assert weighted_attainment([(2, 0.5), (1, 1.0), (5, None)]) == pytest.approx(2 / 3)
+    assert weighted_attainment([(1, None)]) is None
+
+
+def test_rank_ties_by_name_then_key():
+    ranks = rank(
+        [(3, 0.5, "Bob"), (1, 0.8, "Zoe"), (2, 0.5, "Ann"), (4, None, "Al"), (5, 0.5, "Bob")]
+    )
+    assert ranks == {1: 1, 2: 2, 3: 3, 5: 4, 4: 5}
