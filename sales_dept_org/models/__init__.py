@@ -20,3 +20,8 @@ from . import sales_kpi_fact
 from . import sales_kpi_plan
 from . import sales_kpi_board
 from . import sales_dept_demo_kpi
+from . import sales_bonus_scheme
+from . import sales_bonus_line
+from . import sales_bonus_sheet
+from . import sales_bonus_instant
+from . import sales_dept_demo_pay

@@ -11,4 +11,11 @@ from . import test_money_report
 from . import test_demo_reports
 from . import test_digest_post
 from . import test_funnel_report
+from . import test_bonus_sheet
+from . import test_bonus_scheme
+from . import test_bonus_access
+from . import test_bonus_export
+from . import test_bonus_concurrency
+from . import test_bonus_demo
+from . import test_bonus_discipline
 from . import test_i18n_pl

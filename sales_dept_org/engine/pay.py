@@ -1,0 +1,240 @@
+"""Pay maths: fixed, soft and bonus parts of a target monthly pay.
+
+Every amount is a ``Decimal``; percentages are plain numbers (``60`` is 60%).
+The money parts are rounded to the currency's cent once, and the bonus share
+takes what rounding left over, so the three parts always add up to the target.
+
+Tiers turn the attainment of one metric (fact / plan, in percent) into the
+percentage of the target bonus it pays. A tier starts at ``attainment_from``,
+pays ``payout_from`` there and ``rate`` more per attainment point above it:
+
+- below the first tier nothing is paid (the threshold),
+- a tier may start higher than the previous one ended (a step, the article's
+  "big thresholds": a large reward for reaching the plan),
+- a steeper rate over the plan is the accelerator ("three times more").
+
+Tiers must pay exactly 100% at 100% attainment: a person who meets every plan
+and keeps the CRM clean earns exactly the target pay.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+
+def pct(value):
+    """A percentage as people write it: 30, 33.5 (never 30.0 or 3E+1)."""
+    return format(Decimal(value).normalize(), "f")
+
+
+@dataclass(frozen=True)
+class Tier:
+    attainment_from: Decimal
+    attainment_to: Decimal | None  # exclusive; None: open-ended (the last tier)
+    payout_from: Decimal
+    rate: Decimal
+
+    def payout(self, attainment):
+        return self.payout_from + self.rate * (attainment - self.attainment_from)
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    weight: Decimal
+    attainment: Decimal
+    payout: Decimal  # percent of the target bonus this metric pays at full weight
+
+
+@dataclass(frozen=True)
+class PayResult:
+    fixed: Decimal
+    soft_target: Decimal
+    soft: Decimal
+    bonus_target: Decimal
+    bonus_payout: Decimal  # percent of the target bonus, after the cap
+    bonus: Decimal
+
+    @property
+    def total(self):
+        return self.fixed + self.soft + self.bonus
+
+
+# ----------------------------------------------------------------------
+# validation: every problem named, so a form can show them all at once
+# ----------------------------------------------------------------------
+def check_shares(fixed, soft, bonus):
+    errors = [
+        f"The {name} share cannot be negative ({pct(share)}%)."
+        for name, share in (("fixed", fixed), ("soft", soft), ("bonus", bonus))
+        if share < 0
+    ]
+    if fixed + soft + bonus != HUNDRED:
+        errors.append(
+            f"The fixed, soft and bonus shares must sum to 100% "
+            f"({pct(fixed)}% + {pct(soft)}% + {pct(bonus)}% = {pct(fixed + soft + bonus)}%)."
+        )
+    return errors
+
+
+def check_target(target):
+    return [f"The target pay cannot be negative ({target})."] if target < 0 else []
+
+
+def check_weights(weights):
+    if not weights:
+        return ["A scheme needs at least one metric to pay its bonus on."]
+    errors = [
+        f"A metric weight must be positive ({pct(weight)}%)." for weight in weights if weight <= 0
+    ]
+    if sum(weights) != HUNDRED:
+        errors.append(f"The metric weights must sum to 100% (they sum to {pct(sum(weights))}%).")
+    return errors
+
+
+def check_cap(cap):
+    if cap is not None and cap < HUNDRED:
+        return [f"A cap below 100% would not pay the target at plan ({pct(cap)}%)."]
+    return []
+
+
+def check_tiers(tiers):
+    """Tiers in ascending order, touching each other, paying more for more."""
+    if not tiers:
+        return ["A scheme needs at least one attainment tier."]
+    errors = []
+    for index, tier in enumerate(tiers, start=1):
+        if tier.attainment_from < 0:
+            errors.append(f"Tier {index} starts below 0% attainment.")
+        if tier.attainment_to is not None and tier.attainment_to <= tier.attainment_from:
+            errors.append(
+                f"Tier {index} ends ({pct(tier.attainment_to)}%) where or before it starts "
+                f"({pct(tier.attainment_from)}%)."
+            )
+        if tier.attainment_to is None and index < len(tiers):
+            errors.append(f"Only the last tier may be open-ended (tier {index} is).")
+        if tier.payout_from < 0 or tier.rate < 0:
+            errors.append(f"Tier {index} has a negative payout or rate.")
+    for index, (previous, tier) in enumerate(zip(tiers, tiers[1:], strict=False), start=2):
+        end = previous.attainment_to
+        if tier.attainment_from < previous.attainment_from:
+            errors.append(f"Tier {index} is out of order: it starts before tier {index - 1}.")
+        elif end is not None and tier.attainment_from < end:
+            errors.append(
+                f"Tier {index} overlaps tier {index - 1} (from {pct(tier.attainment_from)}%)."
+            )
+        elif end is not None and tier.attainment_from > end:
+            errors.append(
+                f"Tiers {index - 1} and {index} leave a gap "
+                f"({pct(end)}% to {pct(tier.attainment_from)}%)."
+            )
+        elif end is not None and tier.payout_from < previous.payout(end):
+            errors.append(
+                f"Tier {index} pays less at its start than tier {index - 1} at its end: "
+                "more sales must never pay less."
+            )
+    if not errors and tier_payout(tiers, HUNDRED) != HUNDRED:
+        errors.append(
+            f"At 100% attainment the tiers must pay 100% of the bonus "
+            f"(they pay {pct(tier_payout(tiers, HUNDRED))}%)."
+        )
+    return errors
+
+
+# ----------------------------------------------------------------------
+# the maths
+# ----------------------------------------------------------------------
+def attainment(plan, fact):
+    """Fact over plan in percent; no plan (zero) gives no attainment."""
+    if plan <= 0:
+        return ZERO
+    return max(ZERO, Decimal(fact) * HUNDRED / Decimal(plan))
+
+
+def tier_payout(tiers, attainment_percent):
+    """Percent of the target bonus paid at this attainment (0 below the first tier)."""
+    current = None
+    for tier in tiers:
+        if attainment_percent >= tier.attainment_from:
+            current = tier
+    return current.payout(attainment_percent) if current else ZERO
+
+
+def next_tier(tiers, attainment_percent):
+    """The next tier start above this attainment, or None when on the last tier."""
+    for tier in tiers:
+        if tier.attainment_from > attainment_percent:
+            return tier
+    return None
+
+
+def metric_results(tiers, weighted_attainments):
+    """``weighted_attainments``: (weight, attainment) pairs."""
+    return [
+        MetricResult(weight, attainment_percent, tier_payout(tiers, attainment_percent))
+        for weight, attainment_percent in weighted_attainments
+    ]
+
+
+def bonus_payout(results, cap=None):
+    """Weighted payout in percent of the target bonus, capped when a cap is set."""
+    payout = sum((result.weight * result.payout for result in results), ZERO) / HUNDRED
+    return min(payout, cap) if cap is not None else payout
+
+
+DEFAULT_PENALTIES = {
+    "leads_without_task": Decimal(5),
+    "overdue_tasks": Decimal(5),
+    "missing_data": Decimal(5),
+    "stage_overrides": Decimal(10),
+}
+
+
+def discipline_score(totals, days, penalties=None):
+    """CRM discipline in percent: 100 minus the average daily penalty, never below 0.
+
+    ``totals`` are the month's sums of the daily counts (a lead without a task
+    on 3 days counts 3), ``days`` the number of days counted. Each counted
+    fault costs its penalty in points for that day:
+
+        score = max(0, 100 - sum(penalty_k * total_k) / days)
+
+    With the defaults: 5 points per lead without a task, per overdue task and
+    per lead missing required data, 10 per stage override, per day.
+    """
+    if days <= 0:
+        return HUNDRED
+    penalties = DEFAULT_PENALTIES if penalties is None else penalties
+    points = sum((penalties[key] * Decimal(totals.get(key, 0)) for key in penalties), ZERO)
+    return max(ZERO, HUNDRED - points / Decimal(days))
+
+
+def to_cents(amount, digits=2):
+    return Decimal(amount).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def split_target(target, fixed_share, soft_share, digits=2):
+    """Target pay -> (fixed, soft target, bonus target); the bonus takes the rounding."""
+    target = to_cents(target, digits)
+    fixed = to_cents(target * fixed_share / HUNDRED, digits)
+    soft = to_cents(target * soft_share / HUNDRED, digits)
+    return fixed, soft, target - fixed - soft
+
+
+def compute_pay(target, shares, score, results, cap=None, digits=2):
+    """The month's pay of one person.
+
+    ``shares``: (fixed, soft, bonus) percents; ``score``: discipline score in
+    percent; ``results``: the metrics' :class:`MetricResult`.
+    """
+    fixed, soft_target, bonus_target = split_target(target, shares[0], shares[1], digits)
+    payout = bonus_payout(results, cap)
+    return PayResult(
+        fixed=fixed,
+        soft_target=soft_target,
+        soft=to_cents(soft_target * score / HUNDRED, digits),
+        bonus_target=bonus_target,
+        bonus_payout=payout,
+        bonus=to_cents(bonus_target * payout / HUNDRED, digits),
+    )

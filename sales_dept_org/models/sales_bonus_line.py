@@ -1,0 +1,146 @@
+from odoo import api, fields, models
+from odoo.tools import create_unique_index
+
+from .hr_employee import SALES_ROLES
+from .sales_bonus_scheme import BONUS_METRICS
+
+LOCKED_STATES = ("confirmed", "exported")
+
+
+class SalesBonusLine(models.Model):
+    """One person's pay in a monthly sheet, or a clawback correcting a locked month.
+
+    Every figure is a snapshot taken when the sheet was computed: editing the
+    scheme later never changes a computed month.
+    """
+
+    _name = "sales.bonus.line"
+    _description = "Bonus Sheet Line"
+    _order = "date_from desc, team_id, employee_id, line_type, id"
+    _rec_name = "employee_id"
+
+    sheet_id = fields.Many2one("sales.bonus.sheet", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="sheet_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="sheet_id.currency_id", store=True)
+    date_from = fields.Date("Month", related="sheet_id.date_from", store=True)
+    state = fields.Selection(related="sheet_id.state", store=True, string="Sheet state")
+    line_type = fields.Selection(
+        [("pay", "Pay"), ("clawback", "Clawback")], required=True, default="pay"
+    )
+    employee_id = fields.Many2one("hr.employee", required=True, index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
+    team_id = fields.Many2one("crm.team", index=True)
+    sales_role = fields.Selection(SALES_ROLES)
+    scheme_id = fields.Many2one("sales.bonus.scheme", ondelete="restrict")
+    target_pay = fields.Monetary()
+    fixed_amount = fields.Monetary("Fixed")
+    discipline_score = fields.Float(
+        "Discipline score (%)",
+        help="max(0, 100 - (5 x lead-days without a task + 5 x overdue task-days + 5 x "
+        "lead-days missing required data + 10 x stage overrides) / days counted)",
+    )
+    soft_target = fields.Monetary()
+    soft_amount = fields.Monetary("Soft")
+    bonus_target = fields.Monetary()
+    bonus_payout = fields.Float("Bonus payout (%)", help="Share of the target bonus earned.")
+    bonus_amount = fields.Monetary("Bonus")
+    instant_amount = fields.Monetary("Instant bonuses")
+    clawback_amount = fields.Monetary("Clawback")
+    total_amount = fields.Monetary("Total", compute="_compute_total_amount", store=True)
+    metric_line_ids = fields.One2many("sales.bonus.line.metric", "line_id", string="Metrics")
+    next_tier_note = fields.Char("Next tier")
+    note = fields.Char()
+    origin_line_id = fields.Many2one(
+        "sales.bonus.line",
+        string="Corrects",
+        ondelete="restrict",
+        index="btree_not_null",
+        help="The line of a confirmed month whose bonus this clawback corrects.",
+    )
+    scheme_snapshot = fields.Json(groups="sales_dept_org.group_sales_dept_head")
+    vals_digest = fields.Char(readonly=True, copy=False, groups="base.group_system")
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        # One pay line per person and one clawback per corrected line in a sheet:
+        # two computations racing can never leave duplicates behind.
+        create_unique_index(
+            self.env.cr,
+            "sales_bonus_line_unique_person",
+            self._table,
+            ["sheet_id", "employee_id", "line_type", "COALESCE(origin_line_id, 0)"],
+        )
+        return result
+
+    @api.depends("fixed_amount", "soft_amount", "bonus_amount", "instant_amount", "clawback_amount")
+    def _compute_total_amount(self):
+        for line in self:
+            line.total_amount = line.currency_id.round(
+                line.fixed_amount
+                + line.soft_amount
+                + line.bonus_amount
+                + line.instant_amount
+                + line.clawback_amount
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.check_access("create")
+        sheets = self.env["sales.bonus.sheet"].browse({vals.get("sheet_id") for vals in vals_list})
+        sheets._check_unlocked()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.check_access("write")
+        self.sheet_id._check_unlocked()
+        return super().write(vals)
+
+    def unlink(self):
+        self.check_access("unlink")
+        self.sheet_id._check_unlocked()
+        return super().unlink()
+
+
+class SalesBonusLineMetric(models.Model):
+    _name = "sales.bonus.line.metric"
+    _description = "Bonus Sheet Line Metric"
+    # creation order is the scheme's metric order; ordering by line_id would
+    # join the lines' own order (teams, employees) on every read
+    _order = "id"
+
+    line_id = fields.Many2one("sales.bonus.line", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="line_id.company_id", store=True)
+    user_id = fields.Many2one(related="line_id.user_id", store=True)
+    team_id = fields.Many2one(related="line_id.team_id", store=True)
+    sheet_state = fields.Selection(related="line_id.state", store=True)
+    metric_code = fields.Selection(BONUS_METRICS, "Metric", required=True)
+    weight = fields.Float("Weight (%)")
+    plan = fields.Float(digits=(16, 2))
+    fact = fields.Float(digits=(16, 2))
+    attainment = fields.Float("Attainment (%)", digits=(16, 2))
+    payout = fields.Float("Payout (% of bonus)", digits=(16, 2))
+    to_next_tier = fields.Float(
+        "Still needed", digits=(16, 2), help="How much more fact reaches the next tier."
+    )
+    next_tier_payout = fields.Float("Next tier pays (%)", digits=(16, 2))
+
+    _sql_constraints = [
+        ("metric_unique", "unique(line_id, metric_code)", "A metric appears once per line.")
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.check_access("create")
+        lines = self.env["sales.bonus.line"].browse({vals.get("line_id") for vals in vals_list})
+        lines.sheet_id._check_unlocked()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.check_access("write")
+        self.line_id.sheet_id._check_unlocked()
+        return super().write(vals)
+
+    def unlink(self):
+        self.check_access("unlink")
+        self.line_id.sheet_id._check_unlocked()
+        return super().unlink()

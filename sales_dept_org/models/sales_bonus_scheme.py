@@ -1,0 +1,381 @@
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Command
+
+from ..engine import pay
+from .hr_employee import SALES_ROLES
+
+# The metrics a bonus can be paid on. The KPI issue's catalogue
+# (sales.kpi.metric) replaces these codes once it lands; the codes are its
+# shipped metrics, so the mapping is one to one.
+BONUS_METRICS = [
+    ("revenue_won", "Revenue won"),
+    ("sales_ordered", "Sales ordered"),
+    ("payments_received", "Payments received"),
+    ("calls_made", "Calls made"),
+    ("meetings_held", "Meetings held"),
+    ("new_customers", "New customers"),
+    ("leads_qualified", "Leads qualified"),
+    ("conversion", "Conversion"),
+    ("average_order", "Average order"),
+    ("repeat_purchases", "Repeat purchases"),
+]
+
+DISCIPLINE_FORMULA_HELP = (
+    "Discipline score = max(0, 100 - (5 x lead-days without a task + 5 x overdue "
+    "task-days + 5 x lead-days missing required data + 10 x stage overrides) / days "
+    "counted). The soft part pays its target times the score."
+)
+
+
+# The article's schemes. Fixed pays basic needs, soft the CRM discipline, the
+# bonus the role's own result ("for what I bring"): hunters are mostly fixed
+# with a KPI part on qualified leads and meetings, closers are paid on first
+# sales and never capped, farmers on repeat sales and payments. Below the
+# threshold nothing; a big step at plan; over plan an accelerator ("three
+# times more" for closers). Tiers: (from %, to % or 0 = no end, pays at
+# start %, then % per attainment point).
+DEFAULT_SCHEMES = {
+    "hunter": {
+        "target_pay": 6000.0,
+        "shares": (60.0, 10.0, 30.0),
+        "metrics": [("leads_qualified", 50.0), ("meetings_held", 50.0)],
+        "tiers": [(80.0, 100.0, 50.0, 1.0), (100.0, 0.0, 100.0, 2.0)],
+    },
+    "closer": {
+        "target_pay": 9000.0,
+        "shares": (30.0, 10.0, 60.0),
+        "metrics": [("revenue_won", 70.0), ("new_customers", 30.0)],
+        "tiers": [(70.0, 100.0, 40.0, 1.0), (100.0, 0.0, 100.0, 3.0)],
+    },
+    "farmer": {
+        "target_pay": 8000.0,
+        "shares": (40.0, 10.0, 50.0),
+        "metrics": [("repeat_purchases", 60.0), ("payments_received", 40.0)],
+        "tiers": [(70.0, 100.0, 40.0, 1.0), (100.0, 0.0, 100.0, 2.0)],
+    },
+    "head": {
+        "target_pay": 12000.0,
+        "shares": (40.0, 10.0, 50.0),
+        "metrics": [("revenue_won", 50.0), ("payments_received", 50.0)],
+        "tiers": [(80.0, 100.0, 50.0, 1.0), (100.0, 0.0, 100.0, 2.0)],
+    },
+    "universal": {
+        "target_pay": 9000.0,
+        "shares": (30.0, 10.0, 60.0),
+        "metrics": [("revenue_won", 50.0), ("new_customers", 25.0), ("repeat_purchases", 25.0)],
+        "tiers": [(70.0, 100.0, 40.0, 1.0), (100.0, 0.0, 100.0, 3.0)],
+    },
+}
+
+
+def to_decimal(value):
+    """Float field value -> Decimal as the user typed it (30.1 stays 30.1)."""
+    return Decimal(str(value or 0))
+
+
+class SalesBonusScheme(models.Model):
+    _name = "sales.bonus.scheme"
+    _description = "Bonus Scheme"
+    _inherit = ["mail.thread"]
+    _order = "company_id, sales_role, employee_id, id"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+        tracking=True,
+    )
+    sales_role = fields.Selection(SALES_ROLES, required=True, tracking=True)
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Only for",
+        index=True,
+        tracking=True,
+        help="Set to override the role's scheme for this one person.",
+    )
+    target_pay = fields.Monetary(
+        "Target monthly pay",
+        required=True,
+        tracking=True,
+        help="What the person earns in a month when every plan is met and the CRM is in order.",
+    )
+    fixed_share = fields.Float("Fixed (%)", default=30.0, tracking=True)
+    soft_share = fields.Float("Soft (%)", default=10.0, tracking=True, help=DISCIPLINE_FORMULA_HELP)
+    bonus_share = fields.Float("Bonus (%)", default=60.0, tracking=True)
+    has_cap = fields.Boolean("Capped", tracking=True)
+    cap_percent = fields.Float(
+        "Cap (% of target bonus)",
+        default=200.0,
+        tracking=True,
+        help="With a cap, the bonus never pays more than this share of its target.",
+    )
+    metric_ids = fields.One2many("sales.bonus.scheme.metric", "scheme_id", string="Metrics")
+    tier_ids = fields.One2many("sales.bonus.scheme.tier", "scheme_id", string="Tiers")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the lines are checked with their scheme, once all of them are written
+        return (
+            super(SalesBonusScheme, self.with_context(bonus_scheme_parent_write=True))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+
+    def write(self, vals):
+        return super(SalesBonusScheme, self.with_context(bonus_scheme_parent_write=True)).write(
+            vals
+        )
+
+    @api.constrains(
+        "target_pay",
+        "fixed_share",
+        "soft_share",
+        "bonus_share",
+        "has_cap",
+        "cap_percent",
+        "metric_ids",
+        "tier_ids",
+        "sales_role",
+        "employee_id",
+        "company_id",
+        "active",
+    )
+    def _check_scheme(self):
+        self._check_schemes()
+
+    def _check_schemes(self):
+        """Every problem of every scheme in one message; nothing is written."""
+        problems = []
+        for scheme in self:
+            errors = self._scheme_errors(scheme) + self._duplicate_errors(scheme)
+            problems += [f"{scheme.name}: {error}" for error in errors]
+        if problems:
+            raise ValidationError("\n".join(problems))
+
+    @api.model
+    def _scheme_errors(self, scheme):
+        return (
+            pay.check_target(to_decimal(scheme.target_pay))
+            + pay.check_shares(*scheme._pay_shares())
+            + pay.check_weights([to_decimal(line.weight) for line in scheme.metric_ids])
+            + pay.check_tiers(scheme._pay_tiers())
+            + pay.check_cap(scheme._pay_cap())
+            + self._metric_duplicates(scheme)
+        )
+
+    @api.model
+    def _metric_duplicates(self, scheme):
+        codes = scheme.metric_ids.mapped("metric_code")
+        return [
+            self.env._("The metric %s is listed twice.", label)
+            for code, label in BONUS_METRICS
+            if codes.count(code) > 1
+        ]
+
+    @api.model
+    def _duplicate_errors(self, scheme):
+        if not scheme.active:
+            return []
+        domain = [("company_id", "=", scheme.company_id.id), ("id", "!=", scheme.id)]
+        if scheme.employee_id:
+            domain.append(("employee_id", "=", scheme.employee_id.id))
+            message = self.env._("%s already has a personal scheme.", scheme.employee_id.name)
+        else:
+            domain += [("employee_id", "=", False), ("sales_role", "=", scheme.sales_role)]
+            message = self.env._("the role already has a scheme in this company.")
+        return [message] if self.search_count(domain, limit=1) else []
+
+    @api.model
+    def _install_default_schemes(self, companies=None):
+        """The shipped scheme of each role, for every company missing it; safe to rerun."""
+        # every company, archived ones too: they get a scheme when reactivated
+        companies = companies or self.env["res.company"].with_context(active_test=False).search(
+            [("id", "!=", 0)]
+        )
+        existing = {
+            (scheme.company_id.id, scheme.sales_role)
+            for scheme in self.with_context(active_test=False).search(
+                [("company_id", "in", companies.ids), ("employee_id", "=", False)]
+            )
+        }
+        roles = dict(SALES_ROLES)
+        return self.create(
+            [
+                self._default_scheme_vals(company, role, roles[role])
+                for company in companies
+                for role in DEFAULT_SCHEMES
+                if (company.id, role) not in existing
+            ]
+        )
+
+    @api.model
+    def _default_scheme_vals(self, company, role, label):
+        default = DEFAULT_SCHEMES[role]
+        fixed, soft, bonus = default["shares"]
+        return {
+            "name": self.env._("%s (default)", label),
+            "company_id": company.id,
+            "currency_id": company.currency_id.id,
+            "sales_role": role,
+            "target_pay": default["target_pay"],
+            "fixed_share": fixed,
+            "soft_share": soft,
+            "bonus_share": bonus,
+            "metric_ids": [
+                Command.create({"sequence": index, "metric_code": code, "weight": weight})
+                for index, (code, weight) in enumerate(default["metrics"])
+            ],
+            "tier_ids": [
+                Command.create(
+                    {
+                        "sequence": index,
+                        "attainment_from": start,
+                        "attainment_to": end,
+                        "payout_from": payout,
+                        "rate": rate,
+                    }
+                )
+                for index, (start, end, payout, rate) in enumerate(default["tiers"])
+            ],
+        }
+
+    # ------------------------------------------------------------------
+    # the scheme as the engine sees it (small hooks a module can override)
+    # ------------------------------------------------------------------
+    def _pay_shares(self):
+        return (
+            to_decimal(self.fixed_share),
+            to_decimal(self.soft_share),
+            to_decimal(self.bonus_share),
+        )
+
+    def _pay_tiers(self):
+        return [tier._as_engine_tier() for tier in self.tier_ids]
+
+    def _pay_cap(self):
+        return to_decimal(self.cap_percent) if self.has_cap else None
+
+    def _pay_snapshot(self):
+        """What a sheet line keeps of its scheme, so that later edits of the
+        scheme never change a computed month nor its clawbacks."""
+        return {
+            "shares": [str(share) for share in self._pay_shares()],
+            "cap": str(self._pay_cap()) if self.has_cap else None,
+            "tiers": [
+                [
+                    str(tier.attainment_from),
+                    None if tier.attainment_to is None else str(tier.attainment_to),
+                    str(tier.payout_from),
+                    str(tier.rate),
+                ]
+                for tier in self._pay_tiers()
+            ],
+        }
+
+    @api.model
+    def _schemes_for_employees(self, employees):
+        """{employee id: scheme}: the person's own scheme, else their role's; one search."""
+        schemes = self.search(
+            [
+                ("company_id", "in", employees.company_id.ids),
+                "|",
+                ("employee_id", "in", employees.ids),
+                ("employee_id", "=", False),
+            ]
+        )
+        personal = {scheme.employee_id.id: scheme for scheme in schemes if scheme.employee_id}
+        by_role = {
+            (scheme.company_id.id, scheme.sales_role): scheme
+            for scheme in schemes
+            if not scheme.employee_id
+        }
+        result = {}
+        for employee in employees:
+            scheme = personal.get(employee.id) or by_role.get(
+                (employee.company_id.id, employee.sales_role)
+            )
+            if scheme:
+                result[employee.id] = scheme
+        return result
+
+
+class SchemeLineMixin(models.AbstractModel):
+    """Lines written on their own (not through their scheme) recheck the scheme."""
+
+    _name = "sales.bonus.scheme.line.mixin"
+    _description = "Bonus Scheme Line Checks"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_own_scheme()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._check_own_scheme()
+        return result
+
+    def unlink(self):
+        schemes = self.scheme_id
+        result = super().unlink()
+        if not self.env.context.get("bonus_scheme_parent_write"):
+            schemes.exists()._check_schemes()
+        return result
+
+    def _check_own_scheme(self):
+        if not self.env.context.get("bonus_scheme_parent_write"):
+            self.scheme_id._check_schemes()
+
+
+class SalesBonusSchemeMetric(models.Model):
+    _name = "sales.bonus.scheme.metric"
+    _inherit = ["sales.bonus.scheme.line.mixin"]
+    _description = "Bonus Scheme Metric"
+    _order = "scheme_id, sequence, id"
+
+    scheme_id = fields.Many2one("sales.bonus.scheme", required=True, ondelete="cascade")
+    sequence = fields.Integer(default=10)
+    metric_code = fields.Selection(BONUS_METRICS, "Metric", required=True)
+    weight = fields.Float("Weight (%)", required=True, default=100.0)
+
+
+class SalesBonusSchemeTier(models.Model):
+    _name = "sales.bonus.scheme.tier"
+    _inherit = ["sales.bonus.scheme.line.mixin"]
+    _description = "Bonus Scheme Attainment Tier"
+    _order = "scheme_id, sequence, id"
+
+    scheme_id = fields.Many2one("sales.bonus.scheme", required=True, ondelete="cascade")
+    sequence = fields.Integer(default=10)
+    attainment_from = fields.Float(
+        "From attainment (%)", required=True, help="Below the first tier nothing is paid."
+    )
+    attainment_to = fields.Float(
+        "Up to attainment (%)", help="Where the next tier starts; 0 on the last tier (no end)."
+    )
+    payout_from = fields.Float(
+        "Pays at start (% of bonus)",
+        help="A start above the previous tier's end is a step: the big reward at plan.",
+    )
+    rate = fields.Float(
+        "Then per attainment point (%)",
+        default=1.0,
+        help="Over plan, a rate above 1 is the accelerator: over plan pays more per unit.",
+    )
+
+    def _as_engine_tier(self):
+        return pay.Tier(
+            attainment_from=to_decimal(self.attainment_from),
+            attainment_to=to_decimal(self.attainment_to) if self.attainment_to else None,
+            payout_from=to_decimal(self.payout_from),
+            rate=to_decimal(self.rate),
+        )

@@ -1,0 +1,47 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+# employee xml id suffix, head's user xml id suffix, day of the month, amount, reason
+DEMO_INSTANT_BONUSES = [
+    ("closer_north", "head_north", 1, 300.0, "Pierwsza sprzedaż miesiąca"),
+    ("hunter_north", "head_north", 1, 150.0, "10 umówionych spotkań w jeden dzień"),
+    ("closer_south", "head_south", 1, 250.0, "Wygrany przetarg w Katowicach"),
+]
+
+
+class SalesDeptDemoPay(models.AbstractModel):
+    _name = "sales.dept.demo.pay"
+    _description = "Sales Department Demo Builder: pay"
+
+    @api.model
+    def _load_demo_pay(self):
+        """Schemes, instant bonuses and the sheets of last month (confirmed, ready
+        for the accountant) and this month (everyone's pay so far). Once only."""
+        company = self.env.ref("sales_dept_org.demo_company", raise_if_not_found=False)
+        if not company or self.env.ref(
+            "sales_dept_org.demo_bonus_sheet_last_month", raise_if_not_found=False
+        ):
+            return False
+        self.env["sales.bonus.scheme"]._install_default_schemes(company)
+        month = fields.Date.context_today(self).replace(day=1)
+        self.env["sales.bonus.instant"].create(
+            [
+                {
+                    "company_id": company.id,
+                    "employee_id": self.env.ref(f"sales_dept_org.demo_employee_{employee}").id,
+                    "granted_by_id": self.env.ref(f"sales_dept_org.demo_user_{head}").id,
+                    "date": month.replace(day=day),
+                    "amount": amount,
+                    "reason": reason,
+                }
+                for employee, head, day, amount, reason in DEMO_INSTANT_BONUSES
+            ]
+        )
+        Sheet = self.env["sales.bonus.sheet"]
+        last_month = Sheet._get_or_create_month(company, month - relativedelta(months=1))
+        last_month._compute_sheet()
+        last_month.action_confirm()
+        Sheet._get_or_create_month(company, month)._compute_sheet()
+        self.env["sales.dept.demo"]._demo_xmlids({"demo_bonus_sheet_last_month": last_month})
+        return True

@@ -1,0 +1,1 @@
+from . import sales_bonus_sheet_xlsx

@@ -1,0 +1,409 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged, users
+
+from .bonus_common import NOVEMBER, OCTOBER, BonusCommon
+
+# Fields compared when a sheet is computed twice (everything but the audit columns).
+LINE_FIELDS = [
+    "employee_id",
+    "user_id",
+    "team_id",
+    "sales_role",
+    "line_type",
+    "scheme_id",
+    "target_pay",
+    "fixed_amount",
+    "discipline_score",
+    "soft_target",
+    "soft_amount",
+    "bonus_target",
+    "bonus_payout",
+    "bonus_amount",
+    "instant_amount",
+    "clawback_amount",
+    "total_amount",
+    "next_tier_note",
+    "note",
+    "origin_line_id",
+    "metric_line_ids",
+]
+METRIC_FIELDS = [
+    "metric_code",
+    "weight",
+    "plan",
+    "fact",
+    "attainment",
+    "payout",
+    "to_next_tier",
+    "next_tier_payout",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestBonusSheet(BonusCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Instant = cls.env["sales.bonus.instant"].with_user(cls.user_head)
+        cls.instants = Instant.create(
+            [
+                {
+                    "employee_id": cls.employee_hunter.id,
+                    "date": date(2026, 10, 15),
+                    "amount": 250.0,
+                    "reason": "Booked 5 meetings in one day",
+                },
+                {
+                    "employee_id": cls.employee_hunter.id,
+                    "date": date(2026, 10, 31),
+                    "amount": 100.0,
+                    "reason": "Cleaned up the old leads",
+                },
+                # November: not October's pay
+                {
+                    "employee_id": cls.employee_hunter.id,
+                    "date": date(2026, 11, 1),
+                    "amount": 70.0,
+                    "reason": "First call of the month",
+                },
+            ]
+        )
+
+    def test_whole_month_by_hand(self):
+        sheet = self.compute_month(OCTOBER)
+        self.assertEqual(sheet.state, "computed")
+        self.assertEqual(sheet.date_to, date(2026, 10, 31))
+        # No discipline counted this month: every score is 100% (see test_bonus_discipline).
+        self.assertFalse(sheet.note)
+
+        hunter = self.line_of(sheet, self.employee_hunter)
+        # Hunter (shipped): 6,000 at 60/10/30 -> fixed 3,600, soft 600, bonus target 1,800.
+        # leads qualified 44/40 = 110% -> 100 + 2 x 10 = 120%; meetings 18/20 = 90% -> 50 + 1 x 10
+        # = 60%; weighted (50 x 120 + 50 x 60) / 100 = 90% -> bonus 1,800 x 0.9 = 1,620.
+        # Instant bonuses of October: 250 + 100 = 350 (the November 70 is not in it).
+        self.assertRecordValues(
+            hunter,
+            [
+                {
+                    "team_id": self.team_north.id,
+                    "sales_role": "hunter",
+                    "target_pay": 6000.0,
+                    "fixed_amount": 3600.0,
+                    "discipline_score": 100.0,
+                    "soft_amount": 600.0,
+                    "bonus_target": 1800.0,
+                    "bonus_payout": 90.0,
+                    "bonus_amount": 1620.0,
+                    "instant_amount": 350.0,
+                    "total_amount": 6170.0,  # 3,600 + 600 + 1,620 + 350
+                }
+            ],
+        )
+        self.assertRecordValues(
+            hunter.metric_line_ids.sorted("metric_code"),
+            [
+                # 110%: above the last tier start, nothing further to reach
+                {
+                    "metric_code": "leads_qualified",
+                    "plan": 40.0,
+                    "fact": 44.0,
+                    "attainment": 110.0,
+                    "payout": 120.0,
+                    "to_next_tier": 0.0,
+                    "next_tier_payout": 0.0,
+                },
+                # 90%: 2 more meetings (20 x 100% - 18) reach the step that pays 100%
+                {
+                    "metric_code": "meetings_held",
+                    "plan": 20.0,
+                    "fact": 18.0,
+                    "attainment": 90.0,
+                    "payout": 60.0,
+                    "to_next_tier": 2.0,
+                    "next_tier_payout": 100.0,
+                },
+            ],
+        )
+        self.assertEqual(hunter.next_tier_note, "Meetings held: 2.00 more pays 100% of the bonus")
+
+        # Closer (personal scheme): 10,000 at 30/10/60; revenue 125,000/100,000 = 125%
+        # -> 100 + 3 x 25 = 175% of 6,000 = 10,500: over plan pays three times more.
+        self.assertRecordValues(
+            self.line_of(sheet, self.employee_closer),
+            [
+                {
+                    "scheme_id": self.scheme_closer.id,
+                    "fixed_amount": 3000.0,
+                    "soft_amount": 1000.0,
+                    "bonus_payout": 175.0,
+                    "bonus_amount": 10500.0,
+                    "total_amount": 14500.0,
+                }
+            ],
+        )
+        # Farmer (shipped): 8,000 at 40/10/50 -> 3,200 / 800 / 4,000. Repeat purchases
+        # 30,000/50,000 = 60%: below the 70% threshold, nothing; payments 34,000/40,000 = 85%
+        # -> 40 + 15 = 55%; weighted (60 x 0 + 40 x 55) / 100 = 22% -> 880.
+        self.assertRecordValues(
+            self.line_of(sheet, self.employee_farmer),
+            [
+                {
+                    "fixed_amount": 3200.0,
+                    "soft_amount": 800.0,
+                    "bonus_payout": 22.0,
+                    "bonus_amount": 880.0,
+                    "total_amount": 4880.0,
+                }
+            ],
+        )
+        # Head (shipped): 12,000 at 40/10/50 -> 4,800 / 1,200 / 6,000. Revenue 100% -> 100%;
+        # payments 79% is under the 80% threshold -> 0; weighted 50% -> 3,000.
+        self.assertRecordValues(
+            self.line_of(sheet, self.employee_head),
+            [
+                {
+                    "team_id": self.team_north.id,
+                    "bonus_payout": 50.0,
+                    "bonus_amount": 3000.0,
+                    "total_amount": 9000.0,
+                }
+            ],
+        )
+        # Director: a head with no plan yet -> no bonus, and the line says why.
+        director = self.line_of(sheet, self.employee_director)
+        self.assertRecordValues(
+            director,
+            [
+                {
+                    "team_id": False,
+                    "fixed_amount": 4800.0,
+                    "bonus_amount": 0.0,
+                    "total_amount": 6000.0,
+                }
+            ],
+        )
+        self.assertEqual(director.note, "No plan for: Revenue won, Payments received")
+        # 6,170 + 14,500 + 4,880 + 9,000 + 6,000
+        self.assertEqual(sheet.total_amount, 40550.0)
+        self.assertEqual(len(sheet.line_ids), 5)
+
+    def test_compute_twice_gives_identical_lines(self):
+        sheet = self.compute_month(OCTOBER)
+        first = sheet.line_ids.read(LINE_FIELDS)
+        first_metrics = sheet.line_ids.metric_line_ids.read(METRIC_FIELDS)
+        self.compute_month(OCTOBER)
+        self.assertEqual(self.Sheet.search_count([("date_from", "=", OCTOBER)]), 1)
+        self.assertEqual(sheet.line_ids.read(LINE_FIELDS), first)
+        self.assertEqual(sheet.line_ids.metric_line_ids.read(METRIC_FIELDS), first_metrics)
+
+    def test_recompute_follows_new_facts(self):
+        sheet = self.compute_month(OCTOBER)
+        line = self.line_of(sheet, self.employee_closer)
+        self.plan_fact[OCTOBER][(self.user_closer.id, "revenue_won")] = (100000.0, 85000.0)
+        self.compute_month(OCTOBER)
+        # the same record, updated: 85% -> 40 + 15 = 55% of 6,000 = 3,300
+        self.assertEqual(self.line_of(sheet, self.employee_closer), line)
+        self.assertEqual(line.bonus_amount, 3300.0)
+
+    def test_confirmed_sheet_is_locked(self):
+        sheet = self.compute_month(OCTOBER)
+        sheet.action_confirm()
+        line = self.line_of(sheet, self.employee_hunter)
+        attempts = {
+            "sheet write": lambda: sheet.write({"note": "changed"}),
+            "sheet month": lambda: sheet.write({"date_from": NOVEMBER}),
+            "sheet unlink": sheet.unlink,
+            "sheet back to computed": lambda: sheet.write({"state": "computed"}),
+            "compute": lambda: self.compute_month(OCTOBER),
+            "line write": lambda: line.write({"fixed_amount": 1.0}),
+            "line unlink": line.unlink,
+            "line create": lambda: self.env["sales.bonus.line"].create(
+                {
+                    "sheet_id": sheet.id,
+                    "employee_id": self.employee_director.id,
+                    "line_type": "clawback",
+                    "origin_line_id": line.id,
+                }
+            ),
+            "metric write": lambda: line.metric_line_ids[:1].write({"fact": 1.0}),
+            "metric unlink": line.metric_line_ids[:1].unlink,
+            "instant bonus in the month": lambda: self.env["sales.bonus.instant"].create(
+                {
+                    "employee_id": self.employee_hunter.id,
+                    "date": date(2026, 10, 20),
+                    "amount": 10.0,
+                    "reason": "late",
+                }
+            ),
+            "instant bonus moved": lambda: self.instants[2].write({"date": date(2026, 10, 3)}),
+        }
+        before = sheet.line_ids.sorted("id").read(LINE_FIELDS)
+        for name, attempt in attempts.items():
+            with self.subTest(name), self.assertRaises(UserError), self.cr.savepoint():
+                attempt()
+        self.assertEqual(sheet.state, "confirmed")
+        self.assertEqual(sheet.line_ids.sorted("id").read(LINE_FIELDS), before)
+
+    @users("sdo_head")
+    def test_reopen_needs_a_head_and_a_reason(self):
+        sheet = self.compute_month(OCTOBER).with_user(self.env.user)
+        sheet.action_confirm()
+        wizard = self.env["sales.bonus.sheet.reopen"].create({"sheet_id": sheet.id, "reason": " "})
+        with self.assertRaisesRegex(UserError, "needs a reason"):
+            wizard.action_reopen()
+        self.env["sales.bonus.sheet.reopen"].create(
+            {"sheet_id": sheet.id, "reason": "A deal was booked twice"}
+        ).action_reopen()
+        self.assertEqual(sheet.state, "draft")
+        self.assertIn("Reopened: A deal was booked twice", sheet.message_ids[0].body)
+        self.assertEqual(sheet.message_ids[0].author_id, self.user_head.partner_id)
+
+    def test_salesperson_cannot_reopen(self):
+        sheet = self.compute_month(OCTOBER)
+        sheet.action_confirm()
+        with self.assertRaises(AccessError):
+            sheet.with_user(self.user_hunter).with_context(bonus_sheet_reopen_reason="mine").write(
+                {"state": "draft"}
+            )
+
+    def test_confirm_needs_a_computed_sheet(self):
+        sheet = self.Sheet.create({"date_from": OCTOBER})
+        with self.assertRaisesRegex(UserError, "Compute these sheets"):
+            sheet.action_confirm()
+        self.assertEqual(sheet.state, "draft")
+
+    def test_clawback_lands_in_the_next_open_month(self):
+        october = self.compute_month(OCTOBER)
+        october.action_confirm()
+        closer_october = self.line_of(october, self.employee_closer)
+        # After confirmation, 40,000 of the closer's October revenue is lost.
+        self.plan_fact[OCTOBER][(self.user_closer.id, "revenue_won")] = (100000.0, 85000.0)
+
+        november = self.compute_month(NOVEMBER)
+        clawback = self.line_of(november, self.employee_closer, "clawback")
+        # October now pays 85% -> 40 + 15 = 55% of 6,000 = 3,300 instead of 10,500:
+        # -7,200 in November; October itself is untouched.
+        self.assertRecordValues(
+            clawback,
+            [
+                {
+                    "origin_line_id": closer_october.id,
+                    "clawback_amount": -7200.0,
+                    "total_amount": -7200.0,
+                    "team_id": self.team_north.id,
+                }
+            ],
+        )
+        self.assertEqual(clawback.note, "Clawback for 2026-10: Revenue won 125,000.00 -> 85,000.00")
+        self.assertEqual(closer_october.bonus_amount, 10500.0)
+        # The two months net to what October pays without the lost revenue.
+        self.assertEqual(closer_october.bonus_amount + clawback.clawback_amount, 3300.0)
+
+        # Computing November again neither doubles nor moves the clawback.
+        self.compute_month(NOVEMBER)
+        self.assertEqual(self.line_of(november, self.employee_closer, "clawback"), clawback)
+        self.assertEqual(clawback.clawback_amount, -7200.0)
+
+        # Once November is confirmed, December owes nothing more for October.
+        november.action_confirm()
+        december = self.compute_month(date(2026, 12, 1))
+        self.assertFalse(december.line_ids.filtered("origin_line_id"))
+
+    def test_month_end_cron_drafts_and_computes(self):
+        with freeze_time("2026-11-01 01:30:00"), self.month_facts():
+            self.Sheet._cron_compute_bonus_sheets()
+            self.Sheet._cron_compute_bonus_sheets()  # safe to run twice
+        october = self.Sheet.search([("date_from", "=", OCTOBER)])
+        november = self.Sheet.search([("date_from", "=", NOVEMBER)])
+        # the month that just ended is drafted and computed, and the new one started
+        self.assertEqual(october.state, "computed")
+        self.assertEqual(october.total_amount, 40550.0)
+        self.assertEqual(november.state, "computed")
+        self.assertEqual(len(november.line_ids), 5)
+
+    def test_cron_leaves_a_confirmed_month_alone(self):
+        october = self.compute_month(OCTOBER)
+        october.action_confirm()
+        with freeze_time("2026-11-01 01:30:00"), self.month_facts():
+            self.Sheet._cron_compute_bonus_sheets()
+        self.assertEqual(october.state, "confirmed")
+
+    def test_cron_finishes_an_open_previous_month(self):
+        october = self.Sheet.create({"date_from": OCTOBER})
+        with freeze_time("2026-11-01 01:30:00"), self.month_facts():
+            self.Sheet._cron_compute_bonus_sheets()
+        self.assertEqual(october.state, "computed")
+        self.assertEqual(october.total_amount, 40550.0)
+
+    def test_query_count_does_not_grow_with_people(self):
+        """One query per metric for everyone: ten more people, the same queries."""
+        self.compute_month(OCTOBER)  # warm the caches of schemes and metadata
+        self.env.invalidate_all()
+        count_small = self._count_compute_queries()
+        self.extra_people("hunter", 10)
+        self._count_compute_queries()  # creating users emptied the registry caches: warm them
+        count_large = self._count_compute_queries()
+        self.assertEqual(count_small, count_large)
+
+    def _count_compute_queries(self):
+        sheet = self.Sheet.search([("date_from", "=", OCTOBER)])
+        sheet.line_ids.unlink()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        with self.month_facts():
+            sheet.action_compute()
+        return self.cr.sql_log_count - before
+
+    def test_discipline_score_from_daily_counts(self):
+        sheet = self.Sheet.create({"date_from": OCTOBER})
+        discipline = {
+            "days": 20,
+            "totals": {
+                self.user_hunter.id: {
+                    "leads_without_task": 6,
+                    "overdue_tasks": 4,
+                    "missing_data": 2,
+                    "stage_overrides": 1,
+                }
+            },
+        }
+        # (5 x 6 + 5 x 4 + 5 x 2 + 10 x 1) / 20 = 3.5 points -> 96.5%; no counts -> 100%
+        self.assertEqual(sheet._discipline_score(self.user_hunter, discipline), 96.5)
+        self.assertEqual(sheet._discipline_score(self.user_closer, discipline), 100)
+
+    def test_person_without_scheme_is_listed_with_the_reason(self):
+        self.env["sales.bonus.scheme"].search([("sales_role", "=", "farmer")]).active = False
+        sheet = self.compute_month(OCTOBER)
+        farmer = self.line_of(sheet, self.employee_farmer)
+        self.assertRecordValues(
+            farmer, [{"scheme_id": False, "fixed_amount": 0.0, "total_amount": 0.0}]
+        )
+        self.assertEqual(farmer.note, "No bonus scheme for this role or person.")
+
+    def test_instant_bonus_bad_input_named(self):
+        Instant = self.env["sales.bonus.instant"].with_user(self.user_head)
+        with self.assertRaises(ValidationError) as caught:
+            Instant.create(
+                [
+                    {
+                        "employee_id": self.employee_hunter.id,
+                        "date": date(2026, 11, 5),
+                        "amount": -10.0,
+                        "reason": "oops",
+                    },
+                    {
+                        "employee_id": self.employee_closer.id,
+                        "date": date(2026, 11, 5),
+                        "amount": 10.0,
+                        "reason": "  ",
+                    },
+                ]
+            )
+        self.assertIn(
+            "Jan Hunter, 2026-11-05: an instant bonus must be positive.", str(caught.exception)
+        )
+        self.assertIn("Tomasz Closer, 2026-11-05: say why", str(caught.exception))

@@ -1,0 +1,207 @@
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sales_dept_org.engine.pay import (
+    HUNDRED,
+    MetricResult,
+    Tier,
+    attainment,
+    bonus_payout,
+    check_cap,
+    check_shares,
+    check_target,
+    check_tiers,
+    check_weights,
+    compute_pay,
+    discipline_score,
+    metric_results,
+    next_tier,
+    split_target,
+    tier_payout,
+)
+
+# The closer's shipped tiers: nothing below 70%; 40% of the bonus at 70%
+# rising one point per point to 70% just under plan; a step to 100% at plan
+# (big threshold); then three points per point above plan (accelerator).
+CLOSER = [
+    Tier(D(70), D(100), D(40), D(1)),
+    Tier(D(100), None, D(100), D(3)),
+]
+
+
+def test_tier_payout_worked_by_hand():
+    assert tier_payout(CLOSER, D(69.99)) == 0  # below the threshold: nothing
+    assert tier_payout(CLOSER, D(70)) == 40
+    assert tier_payout(CLOSER, D(85)) == 55  # 40 + 1 * (85 - 70)
+    assert tier_payout(CLOSER, D("99.5")) == D("69.5")
+    assert tier_payout(CLOSER, D(100)) == 100  # the step at plan
+    assert tier_payout(CLOSER, D(120)) == 160  # 100 + 3 * 20: three times more
+
+
+def test_next_tier_is_the_next_start_above():
+    assert next_tier(CLOSER, D(50)).attainment_from == 70
+    assert next_tier(CLOSER, D(85)).attainment_from == 100
+    assert next_tier(CLOSER, D(100)) is None
+
+
+def test_attainment_without_plan_is_zero():
+    assert attainment(D(0), D(500)) == 0
+    assert attainment(D(200), D(50)) == 25
+    assert attainment(D(200), D(-50)) == 0
+
+
+def test_whole_pay_worked_by_hand():
+    # target 9,000.00 at 30/10/60: fixed 2,700.00, soft target 900.00, bonus target 5,400.00
+    # revenue (weight 70) at 120% pays 160%, new customers (weight 30) at 85% pays 55%
+    # weighted payout = (70 * 160 + 30 * 55) / 100 = (11,200 + 1,650) / 100 = 128.5%
+    # bonus = 5,400 * 1.285 = 6,939.00; soft at score 90 = 810.00
+    results = metric_results(CLOSER, [(D(70), D(120)), (D(30), D(85))])
+    pay = compute_pay(D(9000), (D(30), D(10), D(60)), D(90), results)
+    assert (pay.fixed, pay.soft_target, pay.soft) == (D("2700.00"), D("900.00"), D("810.00"))
+    assert (pay.bonus_target, pay.bonus_payout, pay.bonus) == (
+        D("5400.00"),
+        D("128.5"),
+        D("6939.00"),
+    )
+    assert pay.total == D("10449.00")  # 2,700 + 810 + 6,939
+
+
+def test_cap_limits_the_bonus():
+    results = [MetricResult(D(100), D(150), D(250))]
+    assert bonus_payout(results) == 250
+    assert bonus_payout(results, cap=D(200)) == 200
+
+
+def test_split_target_gives_rounding_to_the_bonus():
+    # 1,000.01 * 33.33% = 333.303... -> 333.30; * 33.33% again -> 333.30;
+    # the bonus takes the rest: 1,000.01 - 666.60 = 333.41
+    fixed, soft, bonus = split_target(D("1000.01"), D("33.33"), D("33.33"))
+    assert (fixed, soft, bonus) == (D("333.30"), D("333.30"), D("333.41"))
+
+
+def test_split_target_in_a_currency_without_cents():
+    assert split_target(D(1001), D(30), D(10), digits=0) == (D(300), D(100), D(601))
+
+
+def test_discipline_score_worked_by_hand():
+    # 20 days; 6 lead-days without a task, 4 overdue task-days, 2 missing data, 1 override
+    # points = 5*6 + 5*4 + 5*2 + 10*1 = 70; 70 / 20 days = 3.5; score 96.5
+    totals = {
+        "leads_without_task": 6,
+        "overdue_tasks": 4,
+        "missing_data": 2,
+        "stage_overrides": 1,
+    }
+    assert discipline_score(totals, 20) == D("96.5")
+    assert discipline_score({"overdue_tasks": 100}, 1) == 0  # never negative
+    assert discipline_score({}, 0) == 100
+
+
+def test_bad_input_names_every_problem():
+    assert check_shares(D(30), D(10), D(50)) == [
+        "The fixed, soft and bonus shares must sum to 100% (30% + 10% + 50% = 90%)."
+    ]
+    assert len(check_shares(D(-10), D(10), D(100))) == 1
+    assert check_target(D(-1)) == ["The target pay cannot be negative (-1)."]
+    assert check_weights([]) == ["A scheme needs at least one metric to pay its bonus on."]
+    assert len(check_weights([D(0), D(90)])) == 2  # a zero weight, and the sum
+    assert check_cap(D(90)) and not check_cap(None) and not check_cap(D(150))
+
+
+@pytest.mark.parametrize(
+    "tiers, message",
+    [
+        ([], "at least one attainment tier"),
+        ([Tier(D(100), None, D(100), D(1)), Tier(D(70), D(100), D(40), D(1))], "out of order"),
+        ([Tier(D(70), D(110), D(40), D(1)), Tier(D(100), None, D(100), D(3))], "overlaps"),
+        ([Tier(D(70), D(90), D(40), D(1)), Tier(D(100), None, D(100), D(3))], "gap"),
+        ([Tier(D(70), None, D(40), D(1)), Tier(D(100), None, D(100), D(3))], "open-ended"),
+        ([Tier(D(70), D(100), D(40), D(3)), Tier(D(100), None, D(100), D(3))], "pays less"),
+        ([Tier(D(70), D(60), D(40), D(1)), Tier(D(100), None, D(100), D(3))], "ends"),
+        ([Tier(D(80), None, D(90), D(1))], "must pay 100%"),
+    ],
+)
+def test_bad_tiers_refused(tiers, message):
+    errors = check_tiers(tiers)
+    assert any(message in error for error in errors), errors
+
+
+def test_shipped_closer_tiers_are_valid():
+    assert check_tiers(CLOSER) == []
+
+
+# ----------------------------------------------------------------------
+# properties
+# ----------------------------------------------------------------------
+# The machine is shared: a slow draw is the load, not the strategy.
+relaxed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def cents(low, high):
+    """Decimals with two places, drawn as integers (much cheaper than st.decimals)."""
+    return st.integers(low * 100, high * 100).map(lambda n: D(n) / 100)
+
+
+percents = cents(0, 300)
+
+
+@st.composite
+def valid_tiers(draw):
+    """Random valid tiers: a threshold below plan, steps, a steeper part above plan."""
+    threshold = D(draw(st.integers(0, 99)))
+    start = D(draw(st.integers(0, 50)))
+    # the below-plan tier may not exceed 100% at its end: rate <= (100 - start) / span
+    span = HUNDRED - threshold
+    max_rate_cents = int((HUNDRED - start) * 100 // span)
+    rate_below = D(draw(st.integers(0, max_rate_cents))) / 100
+    rate_above = D(draw(st.integers(0, 500))) / 100
+    return [
+        Tier(threshold, HUNDRED, start, rate_below),
+        Tier(HUNDRED, None, HUNDRED, rate_above),
+    ]
+
+
+@relaxed
+@given(valid_tiers(), percents, percents)
+def test_payout_monotone_in_attainment(tiers, a, b):
+    assert check_tiers(tiers) == []
+    low, high = sorted((a, b))
+    assert tier_payout(tiers, low) <= tier_payout(tiers, high)
+
+
+@relaxed
+@given(valid_tiers(), percents, percents, cents(0, 20000))
+def test_pay_monotone_in_attainment(tiers, a, b, target):
+    low, high = sorted((a, b))
+    shares = (D(30), D(10), D(60))
+    pay_low = compute_pay(target, shares, HUNDRED, metric_results(tiers, [(HUNDRED, low)]))
+    pay_high = compute_pay(target, shares, HUNDRED, metric_results(tiers, [(HUNDRED, high)]))
+    assert pay_low.total <= pay_high.total
+
+
+@st.composite
+def shares_summing_to_100(draw):
+    fixed = draw(cents(0, 100))
+    soft = D(draw(st.integers(0, int((HUNDRED - fixed) * 100)))) / 100
+    return fixed, soft, HUNDRED - fixed - soft
+
+
+@relaxed
+@given(
+    valid_tiers(),
+    shares_summing_to_100(),
+    cents(0, 10**7),
+    st.lists(st.integers(min_value=1, max_value=10), min_size=1, max_size=5),
+    st.sampled_from([None, D(100), D(200)]),
+)
+def test_at_plan_the_parts_sum_to_the_target(tiers, shares, target, raw_weights, cap):
+    assert check_shares(*shares) == []
+    # weights summing to exactly 100: the first takes what the division left
+    weights = [D(100 * w // sum(raw_weights)) for w in raw_weights]
+    weights[0] += HUNDRED - sum(weights)
+    results = metric_results(tiers, [(weight, HUNDRED) for weight in weights])
+    pay = compute_pay(target, shares, HUNDRED, results, cap=cap)
+    assert pay.total == target
