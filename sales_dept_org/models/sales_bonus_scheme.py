@@ -7,9 +7,9 @@ from odoo.fields import Command
 from ..engine import pay
 from .hr_employee import SALES_ROLES
 
-# The metrics a bonus can be paid on. The KPI issue's catalogue
-# (sales.kpi.metric) replaces these codes once it lands; the codes are its
-# shipped metrics, so the mapping is one to one.
+# The metrics a bonus can be paid on: shipped KPI metrics (sales.kpi.metric),
+# read by code through sales.bonus.sheet._kpi_metrics, their one meeting point;
+# each code is the xml id kpi_metric_<code> of data/sales_kpi_metric_data.xml.
 BONUS_METRICS = [
     ("revenue_won", "Revenue won"),
     ("sales_ordered", "Sales ordered"),

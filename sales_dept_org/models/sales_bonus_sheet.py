@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, float_round
 
 from ..engine import pay
 from .sales_bonus_line import LOCKED_STATES
@@ -316,11 +316,49 @@ class SalesBonusSheet(models.Model):
     def _get_plan_fact(self, users, metric_codes):
         """{(user id, metric code): (plan, fact)} of the sheet's month.
 
-        The plans and facts belong to the KPI issue (sales.kpi.plan and its batch
-        API, one query per metric for everyone); they are read here once that
-        lands. Until then no plan is known and each line says so.
+        Read through the KPI batch API: the targets of everyone at once, then
+        the facts, one query per metric for everyone, whatever the number of
+        people. Pairs with neither a plan nor a fact are left out.
         """
-        return {}
+        metrics = self._kpi_metrics(metric_codes)
+        if not users or not metrics:
+            return {}
+        # the sheet's company only: a person's plan or deals elsewhere are not its pay
+        in_company = {"allowed_company_ids": self.company_id.ids}
+        targets = (
+            self.env["sales.kpi.plan"]
+            .sudo()
+            .with_context(**in_company)
+            ._get_targets(users, self.date_from, self.date_to)
+        )
+        facts = (
+            metrics.sudo()
+            .with_context(**in_company)
+            ._read_facts(users, self.date_from, self.date_to)
+        )
+        code_of = {metric.id: metric.code for metric in metrics}
+        # a target is the sum of its day parts: round it back to the cent, so
+        # that a plan met exactly is 100% and not 99.999...% (below the step)
+        return {
+            (user_id, code_of[metric_id]): (
+                float_round(targets.get((metric_id, user_id), 0.0), precision_digits=2),
+                float_round(facts.get((metric_id, user_id), 0.0), precision_digits=2),
+            )
+            for metric_id, user_id in set(targets) | set(facts)
+            if metric_id in code_of
+        }
+
+    @api.model
+    def _kpi_metrics(self, metric_codes):
+        """The shipped KPI metrics (sales.kpi.metric) behind the schemes' metric codes.
+
+        The one place where a scheme's code meets the KPI catalogue: each code
+        is a shipped metric, found by its xml id (``kpi_metric_<code>``).
+        """
+        metrics = self.env["sales.kpi.metric"]
+        for code in metric_codes:
+            metrics |= self.env.ref(f"sales_dept_org.kpi_metric_{code}")
+        return metrics
 
     def _get_discipline_totals(self, users):
         """{user id: {count name: month total}} and the number of days counted,

@@ -1,23 +1,25 @@
 """The pay world: SalesDeptCommon's team North plus a crafted month of plan and fact.
 
 October 2026. The shipped role schemes pay the hunter, farmer, head and the
-director (a head without a team); the closer has a personal scheme. Until the
-KPI issue's batch API is on main, the plan and fact of the month come from
-``PLAN_FACT`` through the sheet's one seam, ``_get_plan_fact``.
+director (a head without a team); the closer has a personal scheme. The plan
+is a real sales.kpi.plan of October; the facts are real records dated in
+October (opportunities, won deals, meetings, orders, paid invoices), read by
+the sheet through the KPI batch API like in production.
 """
 
-from contextlib import contextmanager
-from datetime import date
-from unittest.mock import patch
+from calendar import monthrange
+from datetime import date, datetime
 
-from .common import SalesDeptCommon
+from odoo import Command
+
+from .kpi_common import KpiCommon
 
 OCTOBER = date(2026, 10, 1)
 NOVEMBER = date(2026, 11, 1)
 DECEMBER = date(2026, 12, 1)
 
 
-class BonusCommon(SalesDeptCommon):
+class BonusCommon(KpiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -46,38 +48,62 @@ class BonusCommon(SalesDeptCommon):
                 ],
             }
         )
-        # (user, metric) -> (plan, fact) per month; each test works on a copy
-        cls.month_plan_fact = {
-            OCTOBER: {
-                (cls.user_hunter.id, "leads_qualified"): (40.0, 44.0),
-                (cls.user_hunter.id, "meetings_held"): (20.0, 18.0),
-                (cls.user_closer.id, "revenue_won"): (100000.0, 125000.0),
-                (cls.user_farmer.id, "repeat_purchases"): (50000.0, 30000.0),
-                (cls.user_farmer.id, "payments_received"): (40000.0, 34000.0),
-                (cls.user_head.id, "revenue_won"): (200000.0, 200000.0),
-                (cls.user_head.id, "payments_received"): (100000.0, 79000.0),
-            },
-        }
+        cls.october_plan = cls._month_plan(
+            OCTOBER,
+            [
+                (cls.user_hunter, "leads_qualified", 40),
+                (cls.user_hunter, "meetings_held", 20),
+                (cls.user_closer, "revenue_won", 100000),
+                (cls.user_farmer, "repeat_purchases", 5),
+                (cls.user_farmer, "payments_received", 40000),
+                (cls.user_head, "revenue_won", 200000),
+                (cls.user_head, "payments_received", 100000),
+            ],
+        )
+        cls._october_facts()
 
-    def setUp(self):
-        super().setUp()
-        self.plan_fact = {month: dict(facts) for month, facts in self.month_plan_fact.items()}
-
-    @contextmanager
-    def month_facts(self):
-        """Serves ``self.plan_fact`` through the sheet's plan/fact seam."""
-        test = self
-
-        def plan_fact(sheet, users, codes):
-            month = test.plan_fact.get(sheet.date_from, {})
-            return {
-                key: value
-                for key, value in month.items()
-                if key[0] in users.ids and key[1] in codes
+    @classmethod
+    def _month_plan(cls, month, targets):
+        """A department plan of the month: one target line per (user, metric code, target)."""
+        return cls.env["sales.kpi.plan"].create(
+            {
+                "name": f"Plan {month:%Y-%m}",
+                "date_from": month,
+                "date_to": month.replace(day=monthrange(month.year, month.month)[1]),
+                "line_ids": [
+                    Command.create(
+                        {"user_id": user.id, "metric_id": cls.metric(code).id, "target": target}
+                    )
+                    for user, code, target in targets
+                ],
             }
+        )
 
-        with patch.object(type(self.Sheet), "_get_plan_fact", plan_fact):
-            yield
+    @classmethod
+    def _october_facts(cls):
+        """The facts of October, each a real record dated in the month."""
+        # hunter: 44 leads qualified (converted to opportunities in October)
+        for index in range(44):
+            cls._lead(cls.user_hunter, 0, date_conversion=datetime(2026, 10, 1 + index % 28, 9))
+        # hunter: 18 meetings marked done, on October 1st to 18th
+        meeting = cls.env.ref("mail.mail_activity_data_meeting")
+        cls._done_activities(cls.user_hunter, meeting, [date(2026, 10, d) for d in range(1, 19)])
+        # closer: 85,000 + 40,000 = 125,000 won; the 40,000 deal is the one later lost
+        cls._lead(cls.user_closer, 85000, closed=datetime(2026, 10, 10, 12), won=True)
+        cls.closer_big_deal = cls._lead(
+            cls.user_closer, 40000, closed=datetime(2026, 10, 20, 12), won=True
+        )
+        # head: 200,000 won
+        cls._lead(cls.user_head, 200000, closed=datetime(2026, 10, 5, 12), won=True)
+        # farmer: the customer's first order in September, then 3 repeat orders in October
+        cls._order(cls.user_farmer, cls.customer_1, 1000, date(2026, 9, 15))
+        for day in (6, 13, 27):
+            cls._order(cls.user_farmer, cls.customer_1, 1000, date(2026, 10, day))
+        # payments received in October: farmer 34,000; head 79,000 (50,000 + 29,000)
+        cls._pay(cls._invoice(cls.user_farmer, 34000), 34000, date(2026, 10, 14))
+        head_invoice = cls._invoice(cls.user_head, 90000)
+        cls._pay(head_invoice, 50000, date(2026, 10, 8))
+        cls._pay(head_invoice, 29000, date(2026, 10, 22))
 
     def extra_people(self, role, count, company=None):
         """``count`` more salespeople of ``role`` (each with a user, as roles require)."""
@@ -106,9 +132,8 @@ class BonusCommon(SalesDeptCommon):
         )
 
     def compute_month(self, month, company=None):
-        with self.month_facts():
-            sheet = self.Sheet._get_or_create_month(company or self.company, month)
-            sheet.action_compute()
+        sheet = self.Sheet._get_or_create_month(company or self.company, month)
+        sheet.action_compute()
         return sheet
 
     def line_of(self, sheet, employee, line_type="pay"):

@@ -3,7 +3,7 @@ from datetime import date
 from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 
-from .bonus_common import OCTOBER, BonusCommon
+from .bonus_common import NOVEMBER, OCTOBER, BonusCommon
 
 
 @tagged("post_install", "-at_install")
@@ -16,8 +16,7 @@ class TestBonusAccess(BonusCommon):
 
     def setUp(self):
         super().setUp()
-        with self.month_facts():
-            self.sheet.action_compute()
+        self.sheet.action_compute()
 
     @users("sdo_hunter")
     def test_salesperson_sees_only_own_pay(self):
@@ -79,6 +78,30 @@ class TestBonusAccess(BonusCommon):
                     "reason": "no",
                 }
             )
+
+    @users("sdo_accountant")
+    def test_accountant_cannot_edit_plans(self):
+        plan = self.october_plan.with_user(self.env.user)
+        target = self.october_plan.line_ids[:1].with_user(self.env.user)
+        attempts = {
+            "plan write": lambda: plan.write({"name": "Easier plan"}),
+            "plan create": lambda: self.env["sales.kpi.plan"].create(
+                {"name": "Own plan", "date_from": NOVEMBER, "date_to": date(2026, 11, 30)}
+            ),
+            "plan unlink": plan.unlink,
+            "target write": lambda: target.write({"target": 1.0}),
+            "target create": lambda: self.env["sales.kpi.plan.line"].create(
+                {"plan_id": plan.id, "metric_id": target.metric_id.id, "target": 1.0}
+            ),
+            "target unlink": target.unlink,
+        }
+        for name, attempt in attempts.items():
+            with self.subTest(name), self.assertRaises(AccessError):
+                attempt()
+        # nothing changed: the plan, its 7 targets and the first one's value
+        self.assertEqual(self.october_plan.name, "Plan 2026-10")
+        self.assertEqual(len(self.october_plan.line_ids), 7)
+        self.assertNotEqual(self.october_plan.line_ids[:1].target, 1.0)
 
     @users("sdo_hunter")
     def test_salesperson_cannot_grant_instant_bonuses(self):

@@ -249,7 +249,7 @@ class TestBonusExport(BonusCommon):
         Export._workbook_bytes(sheet)
         small = self.cr.sql_log_count - before
         self.extra_people("closer", 12)
-        self.plan_fact[NOVEMBER] = self.plan_fact[OCTOBER]
+        self.october_plan.copy({"date_from": NOVEMBER, "date_to": date(2026, 11, 30)})
         self.env["sales.bonus.instant"].create(
             {
                 "employee_id": self.employee_closer.id,

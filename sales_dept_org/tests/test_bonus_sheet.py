@@ -146,7 +146,7 @@ class TestBonusSheet(BonusCommon):
             ],
         )
         # Farmer (shipped): 8,000 at 40/10/50 -> 3,200 / 800 / 4,000. Repeat purchases
-        # 30,000/50,000 = 60%: below the 70% threshold, nothing; payments 34,000/40,000 = 85%
+        # 3 orders / 5 = 60%: below the 70% threshold, nothing; payments 34,000/40,000 = 85%
         # -> 40 + 15 = 55%; weighted (60 x 0 + 40 x 55) / 100 = 22% -> 880.
         self.assertRecordValues(
             self.line_of(sheet, self.employee_farmer),
@@ -160,8 +160,9 @@ class TestBonusSheet(BonusCommon):
                 }
             ],
         )
-        # Head (shipped): 12,000 at 40/10/50 -> 4,800 / 1,200 / 6,000. Revenue 100% -> 100%;
-        # payments 79% is under the 80% threshold -> 0; weighted 50% -> 3,000.
+        # Head (shipped): 12,000 at 40/10/50 -> 4,800 / 1,200 / 6,000. Revenue 200,000/200,000
+        # = 100% -> 100%; payments (50,000 + 29,000)/100,000 = 79% is under the 80% threshold
+        # -> 0; weighted 50% -> 3,000.
         self.assertRecordValues(
             self.line_of(sheet, self.employee_head),
             [
@@ -203,7 +204,7 @@ class TestBonusSheet(BonusCommon):
     def test_recompute_follows_new_facts(self):
         sheet = self.compute_month(OCTOBER)
         line = self.line_of(sheet, self.employee_closer)
-        self.plan_fact[OCTOBER][(self.user_closer.id, "revenue_won")] = (100000.0, 85000.0)
+        self.closer_big_deal.action_set_lost()  # 125,000 - 40,000 = 85,000 won
         self.compute_month(OCTOBER)
         # the same record, updated: 85% -> 40 + 15 = 55% of 6,000 = 3,300
         self.assertEqual(self.line_of(sheet, self.employee_closer), line)
@@ -280,8 +281,8 @@ class TestBonusSheet(BonusCommon):
         october = self.compute_month(OCTOBER)
         october.action_confirm()
         closer_october = self.line_of(october, self.employee_closer)
-        # After confirmation, 40,000 of the closer's October revenue is lost.
-        self.plan_fact[OCTOBER][(self.user_closer.id, "revenue_won")] = (100000.0, 85000.0)
+        # After confirmation, the closer's 40,000 October deal is lost: 125,000 -> 85,000.
+        self.closer_big_deal.action_set_lost()
 
         november = self.compute_month(NOVEMBER)
         clawback = self.line_of(november, self.employee_closer, "clawback")
@@ -314,7 +315,7 @@ class TestBonusSheet(BonusCommon):
         self.assertFalse(december.line_ids.filtered("origin_line_id"))
 
     def test_month_end_cron_drafts_and_computes(self):
-        with freeze_time("2026-11-01 01:30:00"), self.month_facts():
+        with freeze_time("2026-11-01 01:30:00"):
             self.Sheet._cron_compute_bonus_sheets()
             self.Sheet._cron_compute_bonus_sheets()  # safe to run twice
         october = self.Sheet.search([("date_from", "=", OCTOBER)])
@@ -328,13 +329,13 @@ class TestBonusSheet(BonusCommon):
     def test_cron_leaves_a_confirmed_month_alone(self):
         october = self.compute_month(OCTOBER)
         october.action_confirm()
-        with freeze_time("2026-11-01 01:30:00"), self.month_facts():
+        with freeze_time("2026-11-01 01:30:00"):
             self.Sheet._cron_compute_bonus_sheets()
         self.assertEqual(october.state, "confirmed")
 
     def test_cron_finishes_an_open_previous_month(self):
         october = self.Sheet.create({"date_from": OCTOBER})
-        with freeze_time("2026-11-01 01:30:00"), self.month_facts():
+        with freeze_time("2026-11-01 01:30:00"):
             self.Sheet._cron_compute_bonus_sheets()
         self.assertEqual(october.state, "computed")
         self.assertEqual(october.total_amount, 40550.0)
@@ -354,8 +355,7 @@ class TestBonusSheet(BonusCommon):
         sheet.line_ids.unlink()
         self.env.invalidate_all()
         before = self.cr.sql_log_count
-        with self.month_facts():
-            sheet.action_compute()
+        sheet.action_compute()
         return self.cr.sql_log_count - before
 
     def test_discipline_score_from_daily_counts(self):
