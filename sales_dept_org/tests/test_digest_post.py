@@ -18,6 +18,8 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged, users
 from odoo.tools import format_amount
 
+from odoo.addons.mail.tests.common import mail_new_test_user
+
 from .kpi_common import KpiCommon
 
 
@@ -129,6 +131,59 @@ class TestDigestPost(KpiCommon):
             self.Post.search([("team_id", "=", self.team_south.id)]),
             "South got its digest too, the farmer just cannot read it",
         )
+
+    def test_each_company_posts_on_its_own_clock(self):
+        """Company 2 runs on New York time (UTC-5 in January).
+
+        07:31 UTC: Warsaw 08:31, its morning slot is due; New York 02:31, none.
+        13:31 UTC: New York 08:31, its morning slot is due; Warsaw 14:31, the
+        14:00 check-in. Each digest lists only its own team's leads, and the
+        director reads company 2's digest only with company 2 active."""
+        self._activate_multi_company()
+        self.company_2.resource_calendar_id.tz = "America/New_York"
+        seller = mail_new_test_user(
+            self.env,
+            login="sdo_east",
+            name="East Seller",
+            company_id=self.company_2.id,
+            company_ids=[Command.set(self.company_2.ids)],
+            groups="sales_dept_org.group_sales_dept_salesperson",
+        )
+        east = self.env["crm.team"].create(
+            {
+                "name": "East",
+                "company_id": self.company_2.id,
+                "sales_task_mode": "off",
+                "member_ids": [Command.set(seller.ids)],
+            }
+        )
+        self.env["crm.lead"].create({"name": "East lead", "user_id": seller.id, "team_id": east.id})
+
+        def east_posts():
+            return self.Post.search([("team_id", "=", east.id)])
+
+        self._run_at("2026-01-12 07:31:00")
+        self.assertEqual(self._north_posts().mapped("slot"), ["morning"])
+        self.assertFalse(east_posts())
+
+        self._run_at("2026-01-12 13:31:00")
+        east_post = east_posts()
+        self.assertEqual(
+            (east_post.slot, str(east_post.slot_date), east_post.company_id),
+            ("morning", "2026-01-12", self.company_2),
+        )
+        north_checkin = self._north_posts().filtered(lambda post: post.slot == "checkin_2")
+        self.assertEqual(str(north_checkin.slot_date), "2026-01-12")
+        self.assertIn("East lead", east_post.body)
+        self.assertNotIn("Free lead", east_post.body)
+        self.assertNotIn("East lead", north_checkin.body)
+
+        self.user_director.company_ids |= self.company_2
+        director_posts = self.Post.with_user(self.user_director)
+        main_only = director_posts.with_context(allowed_company_ids=self.company.ids)
+        self.assertFalse(main_only.search([("team_id", "=", east.id)]))
+        both = director_posts.with_context(allowed_company_ids=(self.company | self.company_2).ids)
+        self.assertEqual(both.search([("team_id", "=", east.id)]), east_post)
 
     def test_time_outside_the_day_is_refused(self):
         for bad in (24.0, -0.5):
