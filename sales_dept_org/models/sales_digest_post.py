@@ -1,7 +1,7 @@
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_repr, format_amount
 
 from ..engine.digest_schedule import due_slot
 from .res_company import DIGEST_SLOT_FIELDS
@@ -15,6 +15,9 @@ DIGEST_SLOTS = [
 LINKS_PER_SECTION = 10
 # flags of crm.lead kept by the stage rules, in the order the digest shows them
 DIGEST_SECTIONS = ("has_no_task", "has_overdue_task", "is_stuck")
+# money first, and of money what came in: the column the meeting starts with
+PAYMENTS_METRIC = "sales_dept_org.kpi_metric_payments_received"
+BOARD_ACTION = "sales_dept_org.sales_kpi_board_action"
 
 
 class SalesDigestPost(models.Model):
@@ -95,10 +98,15 @@ class SalesDigestPost(models.Model):
         if not self:
             return
         figures = self._figures()
+        plan_fact = self._plan_fact()
         self.team_id._ensure_digest_channel()
         mails = []
         for digest in self:
-            body = digest._render(figures.get(digest.team_id.id, {}))
+            team_figures = figures.get(digest.team_id.id, {})
+            team_plan_fact = plan_fact.get(digest.id, {})
+            # the whole team reads the channel: money per person only for the head,
+            # as on the board (the team sees its money as a total)
+            body = digest._render(team_figures, team_plan_fact)
             digest.write({"body": body, "channel_id": digest.team_id.digest_channel_id.id})
             digest.team_id.digest_channel_id.message_post(
                 body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
@@ -108,7 +116,9 @@ class SalesDigestPost(models.Model):
                 mails.append(
                     {
                         "subject": digest._subject(),
-                        "body_html": body,
+                        "body_html": digest._render(
+                            team_figures, team_plan_fact, money_per_person=True
+                        ),
                         "recipient_ids": [(4, head.partner_id.id)],
                         "auto_delete": True,
                     }
@@ -140,6 +150,41 @@ class SalesDigestPost(models.Model):
             for team, team_leads in leads.grouped("team_id").items()
         }
 
+    def _plan_fact(self):
+        """{digest id: {metric: {user id: (plan, fact)}}}: today's plan and the
+        fact so far of every member, for the metrics with either today.
+
+        One call to each batch API for all teams of the run (digests of several
+        companies may fall on different local days: the range covers them)."""
+        users = self.team_id.member_ids
+        if not users:
+            return {}
+        companies = self.company_id
+        day_from, day_to = min(self.mapped("slot_date")), max(self.mapped("slot_date"))
+        # the batch APIs read within env.companies: those of the run's digests
+        kpi_env = self.sudo().with_context(allowed_company_ids=companies.ids).env
+        metrics = kpi_env["sales.kpi.metric"].search(
+            [("company_id", "in", [False, *companies.ids])]
+        )
+        targets = kpi_env["sales.kpi.plan"]._get_targets(users, day_from, day_to, group_by_day=True)
+        facts = metrics._read_facts(users, day_from, day_to, group_by_day=True)
+        result = {}
+        for digest in self:
+            members = digest.team_id.member_ids
+            table = {}
+            for metric in metrics:
+                cells = {
+                    user.id: (
+                        targets.get((metric.id, user.id, digest.slot_date), 0.0),
+                        facts.get((metric.id, user.id, digest.slot_date), 0.0),
+                    )
+                    for user in members
+                }
+                if any(plan or fact for plan, fact in cells.values()):
+                    table[metric] = cells
+            result[digest.id] = table
+        return result
+
     def _subject(self):
         slot_label = dict(self._fields["slot"]._description_selection(self.env))[self.slot]
         return self.env._(
@@ -149,13 +194,15 @@ class SalesDigestPost(models.Model):
             day=self.slot_date,
         )
 
-    def _render(self, figures):
+    def _render(self, figures, plan_fact=None, money_per_person=False):
         titles = {
             "has_no_task": self.env._("Leads without a task"),
             "has_overdue_task": self.env._("Overdue tasks"),
             "is_stuck": self.env._("Stuck deals"),
         }
         parts = [Markup("<p><b>%s</b></p>") % self._subject()]
+        if plan_fact:
+            parts.append(self._render_plan_fact(plan_fact, money_per_person))
         for section in DIGEST_SECTIONS:
             leads = figures.get(section, self.env["crm.lead"])
             parts.append(Markup("<p>%s: <b>%s</b></p>") % (titles[section], len(leads)))
@@ -167,3 +214,58 @@ class SalesDigestPost(models.Model):
                 )
                 parts.append(Markup("<ul>%s</ul>") % items)
         return Markup("").join(parts)
+
+    def _render_plan_fact(self, plan_fact, money_per_person):
+        """A small table: a row per member, a column per metric, cells "fact / plan";
+        a money metric without money_per_person shows only in the team row."""
+        payments = self.env.ref(PAYMENTS_METRIC, raise_if_not_found=False)
+        metrics = sorted(plan_fact, key=lambda m: (m != payments, not m.is_money, m.sequence, m.id))
+        members = self.team_id.member_ids.sorted("name")
+
+        def cell(metric, plan, fact):
+            return Markup('<td class="text-end">%s / %s</td>') % (
+                self._format_kpi(metric, fact),
+                self._format_kpi(metric, plan),
+            )
+
+        rows = []
+        for user in members:
+            cells = [
+                cell(metric, *plan_fact[metric][user.id])
+                if money_per_person or not metric.is_money
+                else Markup("<td></td>")
+                for metric in metrics
+            ]
+            rows.append(Markup("<tr><td>%s</td>%s</tr>") % (user.name, Markup("").join(cells)))
+        # an average does not add up over people: the team row leaves it empty
+        team_cells = [
+            Markup("<td></td>")
+            if metric.measure == "average"
+            else cell(
+                metric,
+                sum(plan for plan, _fact in plan_fact[metric].values()),
+                sum(fact for _plan, fact in plan_fact[metric].values()),
+            )
+            for metric in metrics
+        ]
+        rows.append(
+            Markup("<tr><td><b>%s</b></td>%s</tr>")
+            % (self.env._("Team"), Markup("").join(team_cells))
+        )
+        header = Markup("<tr><th></th>%s</tr>") % Markup("").join(
+            Markup('<th class="text-end">%s</th>') % metric.name for metric in metrics
+        )
+        return Markup(
+            '<p>%s (<a href="/odoo/action-%s">%s</a>)</p><table class="table table-sm">%s%s</table>'
+        ) % (
+            self.env._("Plan and fact of the day so far (fact / plan)"),
+            BOARD_ACTION,
+            self.env._("board"),
+            header,
+            Markup("").join(rows),
+        )
+
+    def _format_kpi(self, metric, value):
+        if metric.is_money:
+            return format_amount(self.env, value, self.company_id.currency_id)
+        return float_repr(value, 2 if metric.measure == "average" or value % 1 else 0)

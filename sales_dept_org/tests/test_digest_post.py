@@ -9,16 +9,22 @@ The task flags are the stage rules' own (computed against the real today,
 which is after 2026-01-10 and before 2026-12-31).
 """
 
+from datetime import date, datetime
+
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged, users
+from odoo.tools import format_amount
 
-from .common import SalesDeptCommon
+from odoo.addons.mail.tests.common import mail_new_test_user
+
+from .kpi_common import KpiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDigestPost(SalesDeptCommon):
+class TestDigestPost(KpiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -126,6 +132,59 @@ class TestDigestPost(SalesDeptCommon):
             "South got its digest too, the farmer just cannot read it",
         )
 
+    def test_each_company_posts_on_its_own_clock(self):
+        """Company 2 runs on New York time (UTC-5 in January).
+
+        07:31 UTC: Warsaw 08:31, its morning slot is due; New York 02:31, none.
+        13:31 UTC: New York 08:31, its morning slot is due; Warsaw 14:31, the
+        14:00 check-in. Each digest lists only its own team's leads, and the
+        director reads company 2's digest only with company 2 active."""
+        self._activate_multi_company()
+        self.company_2.resource_calendar_id.tz = "America/New_York"
+        seller = mail_new_test_user(
+            self.env,
+            login="sdo_east",
+            name="East Seller",
+            company_id=self.company_2.id,
+            company_ids=[Command.set(self.company_2.ids)],
+            groups="sales_dept_org.group_sales_dept_salesperson",
+        )
+        east = self.env["crm.team"].create(
+            {
+                "name": "East",
+                "company_id": self.company_2.id,
+                "sales_task_mode": "off",
+                "member_ids": [Command.set(seller.ids)],
+            }
+        )
+        self.env["crm.lead"].create({"name": "East lead", "user_id": seller.id, "team_id": east.id})
+
+        def east_posts():
+            return self.Post.search([("team_id", "=", east.id)])
+
+        self._run_at("2026-01-12 07:31:00")
+        self.assertEqual(self._north_posts().mapped("slot"), ["morning"])
+        self.assertFalse(east_posts())
+
+        self._run_at("2026-01-12 13:31:00")
+        east_post = east_posts()
+        self.assertEqual(
+            (east_post.slot, str(east_post.slot_date), east_post.company_id),
+            ("morning", "2026-01-12", self.company_2),
+        )
+        north_checkin = self._north_posts().filtered(lambda post: post.slot == "checkin_2")
+        self.assertEqual(str(north_checkin.slot_date), "2026-01-12")
+        self.assertIn("East lead", east_post.body)
+        self.assertNotIn("Free lead", east_post.body)
+        self.assertNotIn("East lead", north_checkin.body)
+
+        self.user_director.company_ids |= self.company_2
+        director_posts = self.Post.with_user(self.user_director)
+        main_only = director_posts.with_context(allowed_company_ids=self.company.ids)
+        self.assertFalse(main_only.search([("team_id", "=", east.id)]))
+        both = director_posts.with_context(allowed_company_ids=(self.company | self.company_2).ids)
+        self.assertEqual(both.search([("team_id", "=", east.id)]), east_post)
+
     def test_time_outside_the_day_is_refused(self):
         for bad in (24.0, -0.5):
             with self.assertRaises(ValidationError) as caught:
@@ -135,3 +194,94 @@ class TestDigestPost(SalesDeptCommon):
         self.company.invalidate_recordset()
         self.assertEqual(self.company.sales_digest_morning, 8.5)
         self.assertEqual(self.company.sales_digest_checkin_1, 11.0)
+
+    def test_plan_and_fact_of_the_day_so_far(self):
+        """Wednesday 18 March 2026, morning slot (08:31 in Warsaw, UTC+1).
+
+        March has 22 weekdays and no holiday, so a month target is 1/22 a day:
+          closer  payments received 2200 -> 100 today; fact 500 paid today
+                  (the 300 paid on the 17th is not today's)
+          farmer  revenue won 4400 -> 200 today; fact 1000 won today
+          hunter  calls made 44 -> 2 today; fact 1 call today (the 17th's not)
+        Conversion has no plan but a fact: the farmer closed 1 deal today, won:
+        average probability of closed deals = 100 / 1 = 100.00 (others: none, 0.00).
+        Team row: payments 500 / 100, revenue 1000 / 200, calls 1 / 2; an
+        average does not add up over people, so conversion stays empty.
+        """
+        self.env.company.partner_id.tz = "Europe/Warsaw"
+        self.employees.resource_calendar_id = self.company.resource_calendar_id
+        payments = self.metric("payments_received")
+        revenue = self.metric("revenue_won")
+        calls = self.metric("calls_made")
+        self.env["sales.kpi.plan"].create(
+            {
+                "name": "North March",
+                "team_id": self.team_north.id,
+                "date_from": date(2026, 3, 1),
+                "date_to": date(2026, 3, 31),
+                "line_ids": [
+                    Command.create({"metric_id": metric.id, "user_id": user.id, "target": target})
+                    for metric, user, target in (
+                        (payments, self.user_closer, 2200),
+                        (revenue, self.user_farmer, 4400),
+                        (calls, self.user_hunter, 44),
+                    )
+                ],
+            }
+        )
+        self._pay(self._invoice(self.user_closer, 500), 500, date(2026, 3, 18))
+        self._pay(self._invoice(self.user_closer, 300), 300, date(2026, 3, 17))
+        self._lead(self.user_farmer, 1000, closed=datetime(2026, 3, 18, 7), won=True)
+        self._done_activities(
+            self.user_hunter,
+            self.env.ref("mail.mail_activity_data_call"),
+            [date(2026, 3, 17), date(2026, 3, 18)],
+        )
+        self._run_at("2026-03-18 07:31:00")
+        post = self._north_posts()
+        self.assertEqual((post.slot, str(post.slot_date)), ("morning", "2026-03-18"))
+
+        def money(amount):
+            return format_amount(self.env, amount, self.company.currency_id)
+
+        def cell(fact, plan):
+            return f'<td class="text-end">{fact} / {plan}</td>'
+
+        header = "<th></th>" + "".join(
+            f'<th class="text-end">{name}</th>'
+            for name in ("Payments received", "Revenue won", "Calls made", "Conversion (%)")
+        )
+        # the stored body is sanitized: the no-break space of amounts is an entity
+        body = str(post.body).replace("&nbsp;", "\xa0")
+        self.assertIn(header, body)
+        # the channel: money per person stays hidden, the team sees its totals
+        self.assertIn(
+            f"<tr><td>{self.user_hunter.name}</td><td></td><td></td>"
+            f"{cell(1, 2)}{cell('0.00', '0.00')}</tr>",
+            body,
+        )
+        self.assertIn(
+            f"<tr><td>{self.user_farmer.name}</td><td></td><td></td>"
+            f"{cell(0, 0)}{cell('100.00', '0.00')}</tr>",
+            body,
+        )
+        team_row = (
+            "<tr><td><b>Team</b></td>"
+            + cell(money(500), money(100))
+            + cell(money(1000), money(200))
+            + cell(1, 2)
+            + "<td></td></tr>"
+        )
+        self.assertIn(team_row, body)
+        self.assertIn("/odoo/action-sales_dept_org.sales_kpi_board_action", body)
+        # the head's mail: each person's money too
+        mail = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.user_head.partner_id.ids)]
+        )
+        for user, payments_cell, revenue_cell, conversion in (
+            (self.user_closer, cell(money(500), money(100)), cell(money(0), money(0)), "0.00"),
+            (self.user_farmer, cell(money(0), money(0)), cell(money(1000), money(200)), "100.00"),
+        ):
+            row = payments_cell + revenue_cell + cell(0, 0) + cell(conversion, "0.00")
+            self.assertIn(f"<tr><td>{user.name}</td>{row}</tr>", mail.body_html)
+        self.assertIn(team_row, mail.body_html)

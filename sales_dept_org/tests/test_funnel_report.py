@@ -215,6 +215,35 @@ class TestFunnelReport(SalesInvoiceCommon):
         domain = [*self.north, ("date", ">=", "2026-01-01"), ("stage_id", "=", self.stages[0].id)]
         self.assertEqual(self._by(domain, ["stage_id"], ["reached:sum"]), {(self.stages[0],): (5,)})
 
+    def test_other_company_only_when_active(self):
+        """A lead of company 2 shows in the funnel of a director who works in
+        both companies only while company 2 is active, and never adds to the
+        main company's figures."""
+        self._activate_multi_company()
+        east = self.env["crm.team"].create({"name": "East", "company_id": self.company_2.id})
+        east_lead = self.env["crm.lead"].create(
+            {
+                "name": "East lead",
+                "type": "opportunity",
+                "team_id": east.id,
+                "company_id": self.company_2.id,
+                "stage_id": self.stages[0].id,
+            }
+        )
+        self.user_director.company_ids |= self.company_2
+        report = self.Report.with_user(self.user_director)
+        main_only = report.with_context(allowed_company_ids=self.env.company.ids)
+        self.assertFalse(main_only.search([("lead_id", "=", east_lead.id)]))
+        at_new = [
+            ("stage_id", "=", self.stages[0].id),
+            ("lead_id", "in", (self.leads | east_lead).ids),
+        ]
+        # L1-L6 of North and L7 of South reached New in the main company
+        self.assertEqual(main_only._read_group(at_new, [], ["reached:sum"]), [(7,)])
+        both = report.with_context(allowed_company_ids=(self.env.company | self.company_2).ids)
+        self.assertEqual(both.search([("lead_id", "=", east_lead.id)]).team_id, east)
+        self.assertEqual(both._read_group(at_new, [], ["reached:sum"]), [(8,)])
+
     @users("sdo_farmer")
     def test_salesperson_reads_only_their_team_funnel(self):
         rows = self.env["sales.funnel.report"].search([("lead_id", "in", self.leads.ids)])
