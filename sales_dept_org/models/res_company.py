@@ -57,7 +57,7 @@ class ResCompany(models.Model):
             self.env._(
                 "%(company)s: %(slot)s must be between 00:00 and 23:59 (got %(hours)s hours).",
                 company=company.display_name,
-                slot=company._fields[fname].string,
+                slot=company._fields[fname]._description_string(self.env),
                 hours=company[fname],
             )
             for company in self
