@@ -66,3 +66,13 @@ class TestPolishTranslation(TransactionCase):
             str(caught.exception),
             f"Rozpiętość kierowania musi wynosić co najmniej 1: {company.name} (0).",
         )
+
+    def test_error_message_names_the_field_in_polish(self):
+        company = self.env_pl.company
+        with self.assertRaises(ValidationError) as caught:
+            company.sales_digest_checkin_1 = 25
+        self.assertEqual(
+            str(caught.exception),
+            f"{company.name}: Pierwsza odprawa musi mieścić się między 00:00 a 23:59 "
+            "(podano 25.0 godz.).",
+        )
