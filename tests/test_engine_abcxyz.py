@@ -1,6 +1,8 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sales_dept_org.engine.abcxyz import (
     check_limits,
@@ -80,6 +82,24 @@ def test_cv_worked_by_hand():
     assert coefficient_of_variation([120] + [0] * 11) == pytest.approx(math.sqrt(11), abs=1e-6)
     assert coefficient_of_variation([]) is None
     assert coefficient_of_variation([0, 0]) is None
+
+
+def test_cv_of_the_months_with_purchases_over_a_window():
+    # the same 120 in one of 12 months, given as the one month with a purchase
+    assert coefficient_of_variation([120], 12) == pytest.approx(math.sqrt(11), abs=1e-6)
+    # 100 and 0 twice, given as the two months with purchases of a 4-month window
+    assert coefficient_of_variation([100, 100], 4) == 1.0
+    assert coefficient_of_variation([], 12) is None
+
+
+@given(st.dictionaries(st.integers(0, 23), st.floats(-1e6, 1e7, allow_nan=False), max_size=24))
+def test_cv_sparse_equals_the_full_series(monthly):
+    full = [monthly.get(month, 0.0) for month in range(24)]
+    sparse, dense = coefficient_of_variation(monthly.values(), 24), coefficient_of_variation(full)
+    if dense is None:
+        assert sparse is None
+    else:
+        assert sparse == pytest.approx(dense, rel=1e-9, abs=2e-6)
 
 
 def test_xyz_limits_are_inclusive_and_single_purchase_is_z():

@@ -52,15 +52,21 @@ def check_limits(a_limit, b_limit, x_limit, y_limit, window_months):
     return problems
 
 
-def coefficient_of_variation(monthly_amounts):
-    """Population CV of a monthly series; None when its mean is not positive."""
-    count = len(monthly_amounts)
+def coefficient_of_variation(monthly_amounts, months=None):
+    """Population CV of a monthly series; None when its mean is not positive.
+
+    ``months`` is the length of the window when ``monthly_amounts`` holds only
+    the months with purchases (the others count as 0): a customer buying in 3
+    months of 24 costs 3 steps, not 24."""
+    amounts = list(monthly_amounts)
+    count = len(amounts) if months is None else months
     if not count:
         return None
-    mean = sum(monthly_amounts) / count
+    mean = sum(amounts) / count
     if mean <= 0:
         return None
-    variance = sum((amount - mean) ** 2 for amount in monthly_amounts) / count
+    squares = sum((amount - mean) ** 2 for amount in amounts)
+    variance = (squares + (count - len(amounts)) * mean**2) / count
     return round(math.sqrt(variance) / mean, CV_DIGITS)
 
 
@@ -105,8 +111,7 @@ def classify(
         monthly, purchases = customers[key]
         amount = cents[key]
         cumulative += max(amount, 0)
-        series = [monthly.get(month, 0.0) for month in range(months)]
-        cv = coefficient_of_variation(series)
+        cv = coefficient_of_variation(monthly.values(), months)
         result.append(
             CustomerClass(
                 key=key,

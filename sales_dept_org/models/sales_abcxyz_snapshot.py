@@ -6,7 +6,21 @@ from odoo.tools import SQL
 from ..engine import abcxyz
 from .res_company import check_abcxyz_limits
 
-LINE_INSERT_BATCH = 5000
+# the columns of a line computed by the snapshot, in the order of its rows
+LINE_COLUMNS = [
+    ("partner_id", "integer[]"),
+    ("user_id", "integer[]"),
+    ("team_id", "integer[]"),
+    ("revenue", "numeric[]"),
+    ("share", "numeric[]"),
+    ("cumulative_share", "numeric[]"),
+    ("cv", "numeric[]"),
+    ("purchase_count", "integer[]"),
+    ("months_with_purchase", "integer[]"),
+    ("abc_class", "varchar[]"),
+    ("xyz_class", "varchar[]"),
+    ("abcxyz_class", "varchar[]"),
+]
 ABC_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
 XYZ_CLASSES = [("x", "X"), ("y", "Y"), ("z", "Z")]
 ABCXYZ_CLASSES = [
@@ -243,31 +257,29 @@ class SalesAbcxyzSnapshot(models.Model):
         self.env.cr.execute(
             SQL("DELETE FROM sales_abcxyz_snapshot_line WHERE snapshot_id = %s", self.id)
         )
-        for start in range(0, len(rows), LINE_INSERT_BATCH):
-            values = SQL(", ").join(
-                SQL(
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-                    "NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')",
-                    self.id,
-                    self.company_id.id,
-                    self.date,
-                    *row,
-                    self.env.uid,
-                    self.env.uid,
-                )
-                for row in rows[start : start + LINE_INSERT_BATCH]
+        # one array per column: psycopg2 quotes a list in C, where composing
+        # a VALUES tuple per line cost seconds at 100,000 customers
+        columns = list(zip(*rows, strict=True)) if rows else [[]] * len(LINE_COLUMNS)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO sales_abcxyz_snapshot_line
+                       (snapshot_id, company_id, date, %s,
+                        create_uid, write_uid, create_date, write_date)
+                   SELECT %s, %s, %s, line.*, %s, %s,
+                          NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                     FROM unnest(%s) AS line""",
+                SQL(", ").join(SQL.identifier(name) for name, _type in LINE_COLUMNS),
+                self.id,
+                self.company_id.id,
+                self.date,
+                self.env.uid,
+                self.env.uid,
+                SQL(", ").join(
+                    SQL("%s::%s", list(values), SQL(sql_type))
+                    for (_name, sql_type), values in zip(LINE_COLUMNS, columns, strict=True)
+                ),
             )
-            self.env.cr.execute(
-                SQL(
-                    """INSERT INTO sales_abcxyz_snapshot_line
-                           (snapshot_id, company_id, date, partner_id, user_id, team_id,
-                            revenue, share, cumulative_share, cv, purchase_count,
-                            months_with_purchase, abc_class, xyz_class, abcxyz_class,
-                            create_uid, write_uid, create_date, write_date)
-                       VALUES %s""",
-                    values,
-                )
-            )
+        )
         Line.invalidate_model()
         self.invalidate_recordset(["line_ids"])
 
