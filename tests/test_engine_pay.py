@@ -1,7 +1,7 @@
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from sales_dept_org.engine.pay import (
@@ -137,7 +137,6 @@ def test_shipped_closer_tiers_are_valid():
 # properties
 # ----------------------------------------------------------------------
 # The machine is shared: a slow draw is the load, not the strategy.
-relaxed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def cents(low, high):
@@ -164,7 +163,6 @@ def valid_tiers(draw):
     ]
 
 
-@relaxed
 @given(valid_tiers(), percents, percents)
 def test_payout_monotone_in_attainment(tiers, a, b):
     assert check_tiers(tiers) == []
@@ -172,7 +170,6 @@ def test_payout_monotone_in_attainment(tiers, a, b):
     assert tier_payout(tiers, low) <= tier_payout(tiers, high)
 
 
-@relaxed
 @given(valid_tiers(), percents, percents, cents(0, 20000))
 def test_pay_monotone_in_attainment(tiers, a, b, target):
     low, high = sorted((a, b))
@@ -189,7 +186,6 @@ def shares_summing_to_100(draw):
     return fixed, soft, HUNDRED - fixed - soft
 
 
-@relaxed
 @given(
     valid_tiers(),
     shares_summing_to_100(),
