@@ -271,9 +271,16 @@ class SalesKpiMetric(models.Model):
             domain = expression.AND(
                 [domain, [("company_id", "in", self.env.companies.ids + [False])]]
             )
+        path_conditions, domain = self._split_path_conditions(model, domain)
         query = model._search(domain)
         if query.is_empty():
             return None
+        for path, operator, value in path_conditions:
+            # "a.b op v" means: a exists and its b satisfies the condition
+            *steps, last = path.split(".")
+            comodel, alias = self._join_path(model, query, steps)
+            query.add_where(SQL("%s IS NOT NULL", SQL.identifier(alias, "id")))
+            expression.expression([(last, operator, value)], comodel, alias, query)
         user_sql = self._path_sql(model, query, self.user_field)
         date_sql = self._path_sql(model, query, self.date_field)
         date_field = self._path_error(model, self.date_field)[1]
@@ -313,10 +320,62 @@ class SalesKpiMetric(models.Model):
         return query.select(user_sql, day_sql, company_sql, amount_sql, SQL("COUNT(*)"))
 
     @api.model
-    def _path_sql(self, model, query, path):
-        """SQL of a field reached through many2one steps, joining each step once."""
+    def _split_path_conditions(self, model, domain):
+        """(conditions, rest): the conditions ANDed at the top of ``domain``
+        that follow a path of stored many2one fields, and the domain of the
+        others. The ORM would compile such a path into nested ``IN (SELECT
+        ...)`` subqueries; joined like the person and the date instead, all
+        filters sit in one join tree and the planner can start from the most
+        selective one (a day, a few people) whatever the table statistics."""
+        conditions, rest = [], []
+        for term in self._conjuncts(expression.normalize_domain(domain))[0]:
+            leaf = term[0] if len(term) == 1 else None
+            if (
+                expression.is_leaf(leaf)
+                and not expression.is_boolean(leaf)
+                and "." in leaf[0]
+                and self._is_many2one_path(model, leaf[0].split(".")[:-1])
+            ):
+                conditions.append(tuple(leaf))
+            else:
+                rest += term
+        return conditions, rest  # terms one after another are ANDed
+
+    @api.model
+    def _conjuncts(self, domain, start=0):
+        """(terms, end): the terms ANDed at the top of the normalized domain
+        starting at ``start``, each a domain, and the index after them."""
+        if domain[start] == expression.AND_OPERATOR:
+            left, middle = self._conjuncts(domain, start + 1)
+            right, end = self._conjuncts(domain, middle)
+            return left + right, end
+        end = self._term_end(domain, start)
+        return [domain[start:end]], end
+
+    @api.model
+    def _term_end(self, domain, start):
+        """Index just after the term (leaf or operator subtree) at ``start``."""
+        token = domain[start]
+        if token == expression.NOT_OPERATOR:
+            return self._term_end(domain, start + 1)
+        if token in (expression.AND_OPERATOR, expression.OR_OPERATOR):
+            return self._term_end(domain, self._term_end(domain, start + 1))
+        return start + 1
+
+    @api.model
+    def _is_many2one_path(self, model, steps):
+        for step in steps:
+            field = model._fields.get(step)
+            if not (field and field.store and field.type == "many2one"):
+                return False
+            model = model.env[field.comodel_name]
+        return True
+
+    @api.model
+    def _join_path(self, model, query, steps):
+        """(model, alias) reached from ``model`` through these many2one steps,
+        each joined once (LEFT JOIN: the alias is NULL where a step is empty)."""
         alias = model._table
-        *steps, last = path.split(".")
         for step in steps:
             comodel = model.env[model._fields[step].comodel_name]
             column = model._field_to_sql(alias, step, query)
@@ -328,6 +387,13 @@ class SalesKpiMetric(models.Model):
                 SQL("%s = %s", column, SQL.identifier(step_alias, "id")),
             )
             model, alias = comodel, step_alias
+        return model, alias
+
+    @api.model
+    def _path_sql(self, model, query, path):
+        """SQL of a field reached through many2one steps, joining each step once."""
+        *steps, last = path.split(".")
+        model, alias = self._join_path(model, query, steps)
         return model._field_to_sql(alias, last, query)
 
     @api.model
