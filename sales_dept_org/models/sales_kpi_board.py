@@ -187,7 +187,7 @@ class SalesKpiBoard(models.Model):
                     [(row.id, attainments[row.user_id.id], row.user_id.name) for row in team_rows]
                 )
             )
-        render = self._metrics_renderer()
+        render = self._metrics_renderer(metrics)
         for row in self:
             visible = row._money_visible()
             money = figures[row.user_id.id].get(payments, (0.0,) * 5) if visible else (0.0,) * 5
@@ -232,11 +232,11 @@ class SalesKpiBoard(models.Model):
         )
         return {user.id: amount for user, amount in groups}
 
-    def _metrics_renderer(self):
+    def _metrics_renderer(self, metrics):
         """render(figures, money_visible, currency) -> the plan and fact table of
-        a row. The header and each distinct amount are formatted once per board,
-        not once per row and cell. ``figures``: {metric: 5 figures}, in the
-        metrics' order."""
+        a row. The header, the metrics' names and each distinct amount are
+        formatted once per board, not once per row and cell. ``figures``:
+        {metric: 5 figures}, in the metrics' order."""
         header = Markup(
             "<tr><th></th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
             "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
@@ -248,36 +248,38 @@ class SalesKpiBoard(models.Model):
             self.env._("Plan MTD"),
             self.env._("Fact MTD"),
         )
+        # metric -> (escaped name, is money, average)
+        labels = {
+            metric: (escape(metric.name), metric.is_money, metric.measure == "average")
+            for metric in metrics
+        }
         texts = {}
 
-        def text(metric, value, currency):
-            key = (value, currency.id) if metric.is_money else (value, metric.measure)
+        def text(value, is_money, average, currency):
+            key = (value, is_money, average, currency.id)
             if key not in texts:
-                if metric.is_money:
-                    texts[key] = format_amount(self.env, value, currency)
+                if is_money:
+                    texts[key] = escape(format_amount(self.env, value, currency))
                 else:
-                    digits = 2 if metric.measure == "average" or value % 1 else 0
-                    texts[key] = float_repr(value, digits)
+                    texts[key] = float_repr(value, 2 if average or value % 1 else 0)
             return texts[key]
 
         def render(figures, money_visible, currency):
-            rows = [
-                Markup("<tr><td>%s</td>%s</tr>")
-                % (
-                    escape(metric.name),
-                    Markup("").join(
-                        Markup('<td class="text-end">%s</td>') % text(metric, value, currency)
-                        for value in (plan_today, fact_today, plan_tomorrow, plan, fact)
-                    ),
+            rows = []
+            for metric, (plan, fact, plan_today, fact_today, plan_tomorrow) in figures.items():
+                name, is_money, average = labels[metric]
+                if is_money and not money_visible:
+                    continue
+                cells = "".join(
+                    f'<td class="text-end">{text(value, is_money, average, currency)}</td>'
+                    for value in (plan_today, fact_today, plan_tomorrow, plan, fact)
                 )
-                for metric, (plan, fact, plan_today, fact_today, plan_tomorrow) in figures.items()
-                if money_visible or not metric.is_money
-            ]
+                rows.append(f"<tr><td>{name}</td>{cells}</tr>")
             if not rows:
                 return False
-            return Markup("<table class='table table-sm o_sales_kpi_board'>%s%s</table>") % (
-                header,
-                Markup("").join(rows),
+            # every piece above is escaped: names, amounts and the header
+            return Markup(
+                f"<table class='table table-sm o_sales_kpi_board'>{header}{''.join(rows)}</table>"
             )
 
         return render
