@@ -88,5 +88,9 @@ class SalesKpiFact(models.Model):
                     )
                 )
             metric.facts_stored_until = date_to
+        # thousands of rows a night (a first run: two months of everybody); the
+        # board reads them next: plan that on their statistics, not on those of
+        # an emptier table (a few ms instead of scanning the whole day range)
+        self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(self._table)))
         self.invalidate_model()
         self.env["ir.cron"]._notify_progress(done=len(metrics), remaining=0)

@@ -230,27 +230,31 @@ class SalesKpiMetric(models.Model):
             return {}
         stored = self.filtered(lambda m: m.facts_stored_until and m.facts_stored_until >= date_from)
         if stored:
-            stored_to = min(date_to, max(stored.mapped("facts_stored_until")))
+            # each metric's stored days only (usually one bound for all)
+            until = defaultdict(list)
+            for metric in stored:
+                until[min(metric.facts_stored_until, date_to)].append(metric.id)
+            stored_days = expression.OR(
+                [[("metric_id", "in", ids), ("date", "<=", day)] for day, ids in until.items()]
+            )
+            domain = [
+                ("user_id", "in", users.ids),
+                ("date", ">=", date_from),
+                ("company_id", "in", self.env.companies.ids),
+            ]
             facts = (
                 self.env["sales.kpi.fact"]
                 .sudo()
                 ._read_group(
-                    [
-                        ("metric_id", "in", stored.ids),
-                        ("user_id", "in", users.ids),
-                        ("date", ">=", date_from),
-                        ("date", "<=", stored_to),
-                        ("company_id", "in", self.env.companies.ids),
-                    ],
-                    ["metric_id", "user_id", "date:day"],
+                    expression.AND([stored_days, domain]),
+                    ["metric_id", "user_id"] + (["date:day"] if group_by_day else []),
                     ["amount:sum", "record_count:sum"],
                 )
             )
-            for metric, user, day, amount, count in facts:
-                if day <= metric.facts_stored_until:
-                    key = (metric.id, user.id, day) if group_by_day else (metric.id, user.id)
-                    parts[key][0] += amount
-                    parts[key][1] += count
+            for metric, user, *day, amount, count in facts:
+                key = (metric.id, user.id, *day)
+                parts[key][0] += amount
+                parts[key][1] += count
         tz = self._kpi_tz()
         for metric in self:
             live_from = date_from
