@@ -32,21 +32,24 @@ class SalesKpiBoard(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", compute="_compute_board")
-    rank = fields.Integer(compute="_compute_board")
+    rank = fields.Integer(compute="_compute_board", aggregator="min")
     attainment = fields.Float(
-        compute="_compute_board", help="Weighted attainment of the month to date, in %."
+        compute="_compute_board",
+        aggregator="avg",
+        help="Weighted attainment of the month to date, in %.",
     )
     metrics_html = fields.Html(compute="_compute_board", string="Plan and Fact", sanitize=False)
     money_visible = fields.Boolean(compute="_compute_board")
     money_plan_today = fields.Monetary(
         compute="_compute_board",
+        aggregator="sum",
         help="Payments planned today: the day's share of the payments target "
         "plus the open customer invoices due today.",
     )
-    money_target_today = fields.Monetary(compute="_compute_board")
-    money_due_today = fields.Monetary(compute="_compute_board")
-    money_fact_today = fields.Monetary(compute="_compute_board")
-    money_plan_tomorrow = fields.Monetary(compute="_compute_board")
+    money_target_today = fields.Monetary(compute="_compute_board", aggregator="sum")
+    money_due_today = fields.Monetary(compute="_compute_board", aggregator="sum")
+    money_fact_today = fields.Monetary(compute="_compute_board", aggregator="sum")
+    money_plan_tomorrow = fields.Monetary(compute="_compute_board", aggregator="sum")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -79,6 +82,57 @@ class SalesKpiBoard(models.Model):
         rows = super().search_fetch(domain, field_names)
         rows = rows.sorted(lambda row: (row.team_id.name or "", row.team_id.id, row.rank))
         return rows[offset : offset + limit if limit else None]
+
+    # Pivot and graph: the figures are computed, not stored, so their
+    # aggregates are too. SQL makes the groups and lists each group's rows;
+    # the figures of all those rows are computed at once (teams are small),
+    # then summed or averaged per group. Money another person may not see is
+    # already 0 on the row, so no aggregate reveals it.
+    AGGREGATORS = {
+        "sum": sum,
+        "avg": lambda values: sum(values) / len(values) if values else 0.0,
+        "max": lambda values: max(values, default=0.0),
+        "min": lambda values: min(values, default=0.0),
+    }
+
+    @api.model
+    def _is_computed_aggregate(self, aggregate_spec):
+        field = self._fields.get(aggregate_spec.split(":")[0])
+        return bool(field and field.compute == "_compute_board" and field.aggregator)
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        if self._is_computed_aggregate(aggregate_spec):
+            return SQL("NULL")  # a placeholder: _read_group computes it
+        return super()._read_group_select(aggregate_spec, query)
+
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        computed = {
+            index: spec.split(":")
+            for index, spec in enumerate(aggregates)
+            if self._is_computed_aggregate(spec)
+        }
+        if not computed:
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        for fname, func in computed.values():
+            if func not in self.AGGREGATORS:
+                raise ValueError(f"Aggregate {func!r} of {fname} is not supported")
+        groups = super()._read_group(
+            domain, groupby, (*aggregates, "id:recordset"), having, offset, limit, order
+        )
+        rows = self.browse().union(*(group[-1] for group in groups))
+        for fname, _func in computed.values():
+            rows.mapped(fname)  # every row at once, before reading group by group
+        result = []
+        for *values, group_rows in groups:
+            group_rows = group_rows.with_prefetch(rows._prefetch_ids)
+            for index, (fname, func) in computed.items():
+                values[len(groupby) + index] = self.AGGREGATORS[func](group_rows.mapped(fname))
+            result.append(tuple(values))
+        return result
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_board(self):
@@ -133,6 +187,7 @@ class SalesKpiBoard(models.Model):
                     [(row.id, attainments[row.user_id.id], row.user_id.name) for row in team_rows]
                 )
             )
+        render = self._metrics_renderer(metrics)
         for row in self:
             visible = row._money_visible()
             money = figures[row.user_id.id].get(payments, (0.0,) * 5) if visible else (0.0,) * 5
@@ -146,7 +201,7 @@ class SalesKpiBoard(models.Model):
             row.money_plan_today = row.money_target_today + row.money_due_today
             row.money_fact_today = money[3]
             row.money_plan_tomorrow = money[4]
-            row.metrics_html = row._render_metrics(figures[row.user_id.id], visible)
+            row.metrics_html = render(figures[row.user_id.id], visible, row.currency_id)
 
     def _money_visible(self):
         user = self.env.user
@@ -177,26 +232,11 @@ class SalesKpiBoard(models.Model):
         )
         return {user.id: amount for user, amount in groups}
 
-    def _render_metrics(self, figures, money_visible):
-        rows = []
-        for metric, (plan, fact, plan_today, fact_today, plan_tomorrow) in sorted(
-            figures.items(), key=lambda item: (item[0].sequence, item[0].id)
-        ):
-            if metric.is_money and not money_visible:
-                continue
-            cells = [plan_today, fact_today, plan_tomorrow, plan, fact]
-            rows.append(
-                Markup("<tr><td>%s</td>%s</tr>")
-                % (
-                    escape(metric.name),
-                    Markup("").join(
-                        Markup('<td class="text-end">%s</td>') % self._format(metric, value)
-                        for value in cells
-                    ),
-                )
-            )
-        if not rows:
-            return False
+    def _metrics_renderer(self, metrics):
+        """render(figures, money_visible, currency) -> the plan and fact table of
+        a row. The header, the metrics' names and each distinct amount are
+        formatted once per board, not once per row and cell. ``figures``:
+        {metric: 5 figures}, in the metrics' order."""
         header = Markup(
             "<tr><th></th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
             "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
@@ -208,12 +248,38 @@ class SalesKpiBoard(models.Model):
             self.env._("Plan MTD"),
             self.env._("Fact MTD"),
         )
-        return Markup("<table class='table table-sm o_sales_kpi_board'>%s%s</table>") % (
-            header,
-            Markup("").join(rows),
-        )
+        # metric -> (escaped name, is money, average)
+        labels = {
+            metric: (escape(metric.name), metric.is_money, metric.measure == "average")
+            for metric in metrics
+        }
+        texts = {}
 
-    def _format(self, metric, value):
-        if metric.is_money:
-            return format_amount(self.env, value, self.currency_id)
-        return float_repr(value, 2 if metric.measure == "average" or value % 1 else 0)
+        def text(value, is_money, average, currency):
+            key = (value, is_money, average, currency.id)
+            if key not in texts:
+                if is_money:
+                    texts[key] = escape(format_amount(self.env, value, currency))
+                else:
+                    texts[key] = float_repr(value, 2 if average or value % 1 else 0)
+            return texts[key]
+
+        def render(figures, money_visible, currency):
+            rows = []
+            for metric, (plan, fact, plan_today, fact_today, plan_tomorrow) in figures.items():
+                name, is_money, average = labels[metric]
+                if is_money and not money_visible:
+                    continue
+                cells = "".join(
+                    f'<td class="text-end">{text(value, is_money, average, currency)}</td>'
+                    for value in (plan_today, fact_today, plan_tomorrow, plan, fact)
+                )
+                rows.append(f"<tr><td>{name}</td>{cells}</tr>")
+            if not rows:
+                return False
+            # every piece above is escaped: names, amounts and the header
+            return Markup(
+                f"<table class='table table-sm o_sales_kpi_board'>{header}{''.join(rows)}</table>"
+            )
+
+        return render

@@ -10,7 +10,7 @@ Running it twice gives the same rows.
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 REFRESH_DAYS = 7
 FIRST_STORE_DAYS = 62
@@ -35,6 +35,10 @@ class SalesKpiFact(models.Model):
             "One fact per metric, person, company and day.",
         )
     ]
+
+    def init(self):
+        # the board and pay read a month of a few people: (person, day) first
+        create_index(self.env.cr, "sales_kpi_fact_user_date_idx", self._table, ["user_id", "date"])
 
     @api.model
     def _cron_store_facts(self):
@@ -84,5 +88,9 @@ class SalesKpiFact(models.Model):
                     )
                 )
             metric.facts_stored_until = date_to
+        # thousands of rows a night (a first run: two months of everybody); the
+        # board reads them next: plan that on their statistics, not on those of
+        # an emptier table (a few ms instead of scanning the whole day range)
+        self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(self._table)))
         self.invalidate_model()
         self.env["ir.cron"]._notify_progress(done=len(metrics), remaining=0)

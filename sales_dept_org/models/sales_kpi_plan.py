@@ -131,9 +131,9 @@ class SalesKpiPlan(models.Model):
         )
         result = defaultdict(float)
         for line, day_targets in lines._day_targets().items():
+            key = (line.metric_id.id, line.user_id.id)
             for day, amount in day_targets.items():
                 if date_from <= day <= date_to:
-                    key = (line.metric_id.id, line.user_id.id)
                     result[(*key, day) if group_by_day else key] += amount
         return dict(result)
 
@@ -249,10 +249,9 @@ class SalesKpiPlanLine(models.Model):
         )
         result = {}
         for line in lines:
+            person_hours = capacity[line.user_id.id, line.company_id.id]
             days = kpi.days_between(line.date_from, line.date_to)
-            hours = {
-                day: capacity[line.user_id.id, line.company_id.id].get(day, 0.0) for day in days
-            }
+            hours = {day: person_hours.get(day, 0.0) for day in days}
             employee = employees.get((line.user_id.id, line.company_id.id))
             target = line.target
             if employee and employee.is_trainee and employee.adaptation_end_date:

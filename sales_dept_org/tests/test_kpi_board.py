@@ -209,3 +209,44 @@ class TestKpiBoard(KpiCommon):
             )
         # 2 people or 10: the same queries (one per metric, not per person)
         self.assertEqual(counts[0], counts[1])
+
+    # pivot and graph: the web client asks read_group for "field:aggregator"
+    def team_totals(self, groupby=("team_id",)):
+        return self.env["sales.kpi.board"].read_group(
+            [("team_id", "=", self.team_north.id)],
+            ["rank:min", "attainment:avg", "money_fact_today:sum", "money_plan_today:sum"],
+            list(groupby),
+            lazy=False,
+        )
+
+    @users("sdo_head")
+    def test_pivot_team_and_person(self):
+        [team] = self.team_totals()
+        # (100 + 100 + 28.846) / 3 people = 76.28 %; the head sees the farmer's
+        # money: 500 received, 100 + 250 planned today
+        self.assertEqual(team["__count"], 3)
+        self.assertEqual(team["rank"], 1)
+        self.assertEqual(round(team["attainment"], 2), 76.28)
+        self.assertEqual((team["money_fact_today"], team["money_plan_today"]), (500.0, 350.0))
+        people = {row["user_id"][0]: row for row in self.team_totals(["user_id"])}
+        self.assertEqual(round(people[self.user_farmer.id]["attainment"], 2), 28.85)
+        self.assertEqual(people[self.user_hunter.id]["money_fact_today"], 0.0)
+        self.assertEqual(people[self.user_farmer.id]["money_fact_today"], 500.0)
+        fields = self.env["sales.kpi.board"].fields_get(["attainment", "money_fact_today"])
+        self.assertEqual(fields["attainment"]["aggregator"], "avg")
+        self.assertEqual(fields["money_fact_today"]["aggregator"], "sum")
+
+    @users("sdo_hunter")
+    def test_pivot_hides_others_money(self):
+        [team] = self.team_totals()
+        # the ranking is the team's; the farmer's 500 and 350 are not the hunter's
+        self.assertEqual(round(team["attainment"], 2), 76.28)
+        self.assertEqual((team["money_fact_today"], team["money_plan_today"]), (0.0, 0.0))
+        people = {row["user_id"][0]: row for row in self.team_totals(["user_id"])}
+        self.assertEqual(people[self.user_farmer.id]["money_fact_today"], 0.0)
+        self.assertEqual(round(people[self.user_farmer.id]["attainment"], 2), 28.85)
+
+    @users("sdo_farmer")
+    def test_pivot_shows_own_money(self):
+        [team] = self.team_totals()
+        self.assertEqual((team["money_fact_today"], team["money_plan_today"]), (500.0, 350.0))

@@ -172,6 +172,37 @@ class TestKpiMetric(KpiCommon):
         facts = quotations._read_facts(self.people, *MARCH)
         self.assertEqual(facts, {(quotations.id, self.user_closer.id): 200.0})
 
+    def test_conditions_through_paths_select_what_the_orm_selects(self):
+        """Path conditions are joined into the source query (not sub-selected):
+        the same partials as the ORM's search, a negation and an OR included."""
+        closer = self.user_closer.id
+        # the shipped payments metric with other conditions on the same paths
+        metric = self.metric("payments_received").copy({"code": "received_custom"})
+        for domain, expected in (
+            # the only March credit that is not a payment entry: the credit note of 200
+            ([("credit_move_id.move_id.move_type", "!=", "entry")], {closer: 200.0}),
+            # an OR stays with the ORM: the credit note or the closer's part of 700
+            (
+                [
+                    ("debit_move_id.move_id.move_type", "=", "out_invoice"),
+                    "|",
+                    ("credit_move_id.move_id.move_type", "=", "out_refund"),
+                    ("amount", ">", 600),
+                ],
+                {closer: 900.0},
+            ),
+        ):
+            metric.domain = repr(domain)
+            facts = metric._read_facts(self.people, *MARCH)
+            facts = {user_id: value for (_metric_id, user_id), value in facts.items()}
+            self.assertEqual(facts, expected, domain)
+            by_orm = {}
+            for partial in self.env["account.partial.reconcile"].search(domain):
+                user = partial.debit_move_id.move_id.invoice_user_id
+                if user in self.people and MARCH[0] <= partial.credit_move_id.date <= MARCH[1]:
+                    by_orm[user.id] = by_orm.get(user.id, 0.0) + partial.amount
+            self.assertEqual(facts, by_orm, domain)
+
     def test_changed_metric_forgets_stored_facts(self):
         revenue = self.metric("revenue_won")
         self.env["sales.kpi.fact"]._store_facts(revenue, self.env.company, date(2026, 3, 31))
