@@ -247,21 +247,22 @@ class SalesKpiMetric(models.Model):
                 live_from = metric.facts_stored_until + timedelta(days=1)
             if live_from > date_to:
                 continue
-            rows = metric._query_source(users, live_from, date_to)
+            rows = metric._query_source(users, live_from, date_to, by_day=group_by_day)
             for user_id, day, _company_id, amount, count in rows:
                 key = (metric.id, user_id, day) if group_by_day else (metric.id, user_id)
                 parts[key][0] += amount
                 parts[key][1] += count
         return {key: tuple(value) for key, value in parts.items()}
 
-    def _query_source(self, users, date_from, date_to):
+    def _query_source(self, users, date_from, date_to, by_day=True):
         """One grouped query over the source records: rows of
         (user_id, day, company_id, amount, count) for every user and day at
-        once; ``users=None`` reads everybody (the cron)."""
-        query = self._source_sql(users, date_from, date_to)
+        once; ``users=None`` reads everybody (the cron). Without ``by_day``
+        one row per user for the whole range (day and company None)."""
+        query = self._source_sql(users, date_from, date_to, by_day)
         return self.env.execute_query(query) if query else []
 
-    def _source_sql(self, users, date_from, date_to):
+    def _source_sql(self, users, date_from, date_to, by_day=True):
         """The SQL of ``_query_source`` (None when the domain matches nothing)."""
         self.ensure_one()
         model = self.env[self.model_name].sudo().with_context(active_test=False)
@@ -309,6 +310,8 @@ class SalesKpiMetric(models.Model):
             amount_sql = SQL(
                 "COALESCE(SUM(%s), 0)", self._path_sql(model, query, self.measure_field)
             )
+        if not by_day:  # the range's total per person: fewer groups, no day to compute
+            day_sql, company_sql = SQL("NULL::date"), SQL("NULL::integer")
         query.groupby = SQL("1, 2, 3")
         return query.select(user_sql, day_sql, company_sql, amount_sql, SQL("COUNT(*)"))
 
