@@ -253,11 +253,11 @@ class SalesBonusSheet(models.Model):
         employees = self._bonus_employees()
         schemes = self.env["sales.bonus.scheme"]._schemes_for_employees(employees)
         codes = sorted(
-            {
-                code
-                for scheme in schemes.values()
-                for code in scheme.metric_ids.mapped("metric_code")
-            }
+            set(
+                self.env["sales.bonus.scheme"]
+                .union(*schemes.values())
+                .metric_ids.mapped("metric_code")
+            )
         )
         context = {
             "schemes": schemes,
