@@ -63,7 +63,7 @@ def _hand_sql(env, company, date_from, date_to):
     {user id: sums}, "instant": {employee id: amount}}."""
     env.cr.execute(
         SQL(
-            """SELECT e.id, e.user_id, s.id, sm.metric_code
+            """SELECT e.id, e.user_id, s.id, km.code
                  FROM hr_employee e
                  LEFT JOIN LATERAL (
                       SELECT s.id FROM sales_bonus_scheme s
@@ -72,6 +72,7 @@ def _hand_sql(env, company, date_from, date_to):
                               OR (s.employee_id IS NULL AND s.sales_role = e.sales_role))
                        ORDER BY s.employee_id NULLS LAST LIMIT 1) s ON TRUE
                  LEFT JOIN sales_bonus_scheme_metric sm ON sm.scheme_id = s.id
+                 LEFT JOIN sales_kpi_metric km ON km.id = sm.metric_id
                 WHERE e.company_id = %s AND e.sales_role IS NOT NULL AND e.active""",
             company.id,
         )

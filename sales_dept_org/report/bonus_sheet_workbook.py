@@ -7,10 +7,10 @@ format is created once, and user text (names, reasons, notes) is always
 written as text: never a formula or a link, even when it starts with ``=``.
 
 ``data`` is a dict:
-    title, money (decimals, symbol, position), metrics ([(code, label)]),
+    title, money (decimals, symbol, position), metrics ([(metric key, label)]),
     teams: iterable of {"name", "lines": iterable of row dicts},
     instants: iterable of {"date", "employee", "amount", "reason", "granted_by"}
-A row dict has the keys of PERSON_COLUMNS plus "attainments" {code: percent}.
+A row dict has the keys of PERSON_COLUMNS plus "attainments" {metric key: percent}.
 Iterables may be generators reading the lines batch by batch: nothing here
 keeps a row once written, so memory stays flat as the lines grow.
 """
@@ -180,7 +180,7 @@ class _Table:
 
     @staticmethod
     def _cells(formats, columns, total):
-        """(column, key, attainment code or None, is text, format) per column."""
+        """(column, key, metric key or None, is text, format) per column."""
         by_kind = dict(formats)
         if total:
             by_kind.update(text=formats["total_text"], money=formats["total_money"])

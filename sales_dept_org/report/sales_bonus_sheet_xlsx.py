@@ -7,7 +7,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import split_every
 
 from ..models.sales_bonus_line import LOCKED_STATES
-from ..models.sales_bonus_scheme import BONUS_METRICS
 from .bonus_sheet_workbook import write_workbook
 
 # lines read (and forgotten) at a time while the workbook is written
@@ -119,14 +118,17 @@ class SalesBonusSheetXlsx(models.AbstractModel):
 
     @api.model
     def _used_metrics(self, sheet):
-        """[(code, label)] of the metrics the sheet's lines are measured on, in catalogue order."""
-        used = {
-            code
-            for [code] in sheet.env["sales.bonus.line.metric"]._read_group(
-                [("line_id.sheet_id", "=", sheet.id)], ["metric_code"]
+        """[(metric id, name)] of the metrics the sheet's lines are measured on,
+        in catalogue order."""
+        metrics = sheet.env["sales.kpi.metric"].union(
+            *(
+                metric
+                for [metric] in sheet.env["sales.bonus.line.metric"]._read_group(
+                    [("line_id.sheet_id", "=", sheet.id)], ["metric_id"]
+                )
             )
-        }
-        return [(code, label) for code, label in BONUS_METRICS if code in used]
+        )
+        return [(metric.id, metric.name) for metric in metrics.sorted()]
 
     @api.model
     def _team_tables(self, sheet):
@@ -163,18 +165,18 @@ class SalesBonusSheetXlsx(models.AbstractModel):
 
     @api.model
     def _attainments(self, lines):
-        """{line id: {metric code: attainment}}"""
+        """{line id: {metric id: attainment}}"""
         metrics = lines.env["sales.bonus.line.metric"].search_fetch(
-            [("line_id", "in", lines.ids)], ["line_id", "metric_code", "attainment"], order="id"
+            [("line_id", "in", lines.ids)], ["line_id", "metric_id", "attainment"], order="id"
         )
         attainments = defaultdict(dict)
-        for line_id, code, value in zip(
+        for line_id, metric_id, value in zip(
             (metric.line_id.id for metric in metrics),
-            metrics.mapped("metric_code"),
+            (metric.metric_id.id for metric in metrics),
             metrics.mapped("attainment"),
             strict=True,
         ):
-            attainments[line_id][code] = value
+            attainments[line_id][metric_id] = value
         metrics.invalidate_recordset()  # read once per batch: not kept in the cache
         return attainments
 
