@@ -113,7 +113,9 @@ class SalesBonusLineMetric(models.Model):
     team_id = fields.Many2one(related="line_id.team_id", store=True)
     sheet_state = fields.Selection(related="line_id.state", store=True)
     metric_id = fields.Many2one("sales.kpi.metric", required=True, ondelete="restrict")
-    metric_code = fields.Char("Code", required=True, help="The metric's code when computed.")
+    # not stored: the column was a selection, and Odoo cannot update a stored
+    # selection into a char (ir.model.fields.selection cleanup)
+    metric_code = fields.Char(related="metric_id.code", string="Code")
     weight = fields.Float("Weight (%)")
     plan = fields.Float(digits=(16, 2))
     fact = fields.Float(digits=(16, 2))

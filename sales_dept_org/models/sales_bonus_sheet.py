@@ -451,7 +451,6 @@ class SalesBonusSheet(models.Model):
             metric_vals.append(
                 {
                     "metric_id": metric.id,
-                    "metric_code": metric.code,
                     "weight": weight,
                     "plan": plan,
                     "fact": fact,
