@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.tools import create_unique_index
 
 from .hr_employee import SALES_ROLES
-from .sales_bonus_scheme import BONUS_METRICS
 
 LOCKED_STATES = ("confirmed", "exported")
 
@@ -113,7 +112,10 @@ class SalesBonusLineMetric(models.Model):
     user_id = fields.Many2one(related="line_id.user_id", store=True)
     team_id = fields.Many2one(related="line_id.team_id", store=True)
     sheet_state = fields.Selection(related="line_id.state", store=True)
-    metric_code = fields.Selection(BONUS_METRICS, "Metric", required=True)
+    metric_id = fields.Many2one("sales.kpi.metric", required=True, ondelete="restrict")
+    # not stored: the column was a selection, and Odoo cannot update a stored
+    # selection into a char (ir.model.fields.selection cleanup)
+    metric_code = fields.Char(related="metric_id.code", string="Code")
     weight = fields.Float("Weight (%)")
     plan = fields.Float(digits=(16, 2))
     fact = fields.Float(digits=(16, 2))
@@ -125,7 +127,7 @@ class SalesBonusLineMetric(models.Model):
     next_tier_payout = fields.Float("Next tier pays (%)", digits=(16, 2))
 
     _sql_constraints = [
-        ("metric_unique", "unique(line_id, metric_code)", "A metric appears once per line.")
+        ("metric_unique", "unique(line_id, metric_id)", "A metric appears once per line.")
     ]
 
     @api.model_create_multi

@@ -1,3 +1,4 @@
+from collections import Counter
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -6,22 +7,6 @@ from odoo.fields import Command
 
 from ..engine import pay
 from .hr_employee import SALES_ROLES
-
-# The metrics a bonus can be paid on: shipped KPI metrics (sales.kpi.metric),
-# read by code through sales.bonus.sheet._kpi_metrics, their one meeting point;
-# each code is the xml id kpi_metric_<code> of data/sales_kpi_metric_data.xml.
-BONUS_METRICS = [
-    ("revenue_won", "Revenue won"),
-    ("sales_ordered", "Sales ordered"),
-    ("payments_received", "Payments received"),
-    ("calls_made", "Calls made"),
-    ("meetings_held", "Meetings held"),
-    ("new_customers", "New customers"),
-    ("leads_qualified", "Leads qualified"),
-    ("conversion", "Conversion"),
-    ("average_order", "Average order"),
-    ("repeat_purchases", "Repeat purchases"),
-]
 
 DISCIPLINE_FORMULA_HELP = (
     "Discipline score = max(0, 100 - (5 x lead-days without a task + 5 x overdue "
@@ -36,7 +21,8 @@ DISCIPLINE_FORMULA_HELP = (
 # sales and never capped, farmers on repeat sales and payments. Below the
 # threshold nothing; a big step at plan; over plan an accelerator ("three
 # times more" for closers). Tiers: (from %, to % or 0 = no end, pays at
-# start %, then % per attainment point).
+# start %, then % per attainment point). Metrics are the shipped KPI metrics
+# by code (xml id kpi_metric_<code> of data/sales_kpi_metric_data.xml).
 DEFAULT_SCHEMES = {
     "hunter": {
         "target_pay": 6000.0,
@@ -173,11 +159,11 @@ class SalesBonusScheme(models.Model):
 
     @api.model
     def _metric_duplicates(self, scheme):
-        codes = scheme.metric_ids.mapped("metric_code")
+        listed = Counter(line.metric_id for line in scheme.metric_ids)
         return [
-            self.env._("The metric %s is listed twice.", label)
-            for code, label in BONUS_METRICS
-            if codes.count(code) > 1
+            self.env._("The metric %s is listed twice.", metric.name)
+            for metric, count in listed.items()
+            if metric and count > 1
         ]
 
     @api.model
@@ -230,7 +216,13 @@ class SalesBonusScheme(models.Model):
             "soft_share": soft,
             "bonus_share": bonus,
             "metric_ids": [
-                Command.create({"sequence": index, "metric_code": code, "weight": weight})
+                Command.create(
+                    {
+                        "sequence": index,
+                        "metric_id": self.env.ref(f"sales_dept_org.kpi_metric_{code}").id,
+                        "weight": weight,
+                    }
+                )
                 for index, (code, weight) in enumerate(default["metrics"])
             ],
             "tier_ids": [
@@ -343,8 +335,16 @@ class SalesBonusSchemeMetric(models.Model):
     _order = "scheme_id, sequence, id"
 
     scheme_id = fields.Many2one("sales.bonus.scheme", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="scheme_id.company_id")
     sequence = fields.Integer(default=10)
-    metric_code = fields.Selection(BONUS_METRICS, "Metric", required=True)
+    # any metric of the KPI catalogue, the shipped ones or one an admin adds
+    metric_id = fields.Many2one(
+        "sales.kpi.metric",
+        required=True,
+        ondelete="restrict",
+        domain="[('company_id', 'in', [company_id, False])]",
+    )
+    metric_code = fields.Char(related="metric_id.code", string="Code")
     weight = fields.Float("Weight (%)", required=True, default=100.0)
 
 

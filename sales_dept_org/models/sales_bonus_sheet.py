@@ -12,7 +12,7 @@ from odoo.tools import SQL, float_compare, float_round
 
 from ..engine import pay
 from .sales_bonus_line import LOCKED_STATES
-from .sales_bonus_scheme import BONUS_METRICS, to_decimal
+from .sales_bonus_scheme import to_decimal
 
 # Namespace of the transaction-scoped advisory locks that keep two
 # computations of the same company month apart (an arbitrary constant).
@@ -28,7 +28,6 @@ LOCKED_WRITABLE = {
 # How far back a computation looks for reversed deals of locked months.
 CLAWBACK_MONTHS = 12
 DISCIPLINE_COUNTS = ("leads_without_task", "overdue_tasks", "missing_data", "stage_overrides")
-METRIC_LABELS = dict(BONUS_METRICS)
 
 _logger = logging.getLogger(__name__)
 
@@ -252,18 +251,12 @@ class SalesBonusSheet(models.Model):
         self._check_unlocked()
         employees = self._bonus_employees()
         schemes = self.env["sales.bonus.scheme"]._schemes_for_employees(employees)
-        codes = sorted(
-            {
-                code
-                for scheme in schemes.values()
-                for code in scheme.metric_ids.mapped("metric_code")
-            }
-        )
+        metrics = self.env["sales.bonus.scheme"].union(*schemes.values()).metric_ids.metric_id
         context = {
             "schemes": schemes,
             "params": self._scheme_params(set(schemes.values())),
             "teams": self._teams_by_user(employees.user_id),
-            "plan_fact": self._get_plan_fact(employees.user_id, codes),
+            "plan_fact": self._get_plan_fact(employees.user_id, metrics),
             "discipline": self._get_discipline_totals(employees.user_id),
             "instant": self._get_instant_amounts(employees),
         }
@@ -288,7 +281,7 @@ class SalesBonusSheet(models.Model):
                 "cap": scheme._pay_cap(),
                 "tiers": scheme._pay_tiers(),
                 "snapshot": scheme._pay_snapshot(),
-                "metrics": [(metric.metric_code, metric.weight) for metric in scheme.metric_ids],
+                "metrics": [(line.metric_id, line.weight) for line in scheme.metric_ids],
             }
         return params
 
@@ -313,14 +306,14 @@ class SalesBonusSheet(models.Model):
             teams.setdefault(member.user_id.id, member.crm_team_id)
         return teams
 
-    def _get_plan_fact(self, users, metric_codes):
-        """{(user id, metric code): (plan, fact)} of the sheet's month.
+    def _get_plan_fact(self, users, metrics):
+        """{(user id, metric id): (plan, fact)} of the sheet's month for these
+        KPI metrics (sales.kpi.metric: shipped or added by an admin).
 
         Read through the KPI batch API: the targets of everyone at once, then
         the facts, one query per metric for everyone, whatever the number of
         people. Pairs with neither a plan nor a fact are left out.
         """
-        metrics = self._kpi_metrics(metric_codes)
         if not users or not metrics:
             return {}
         # the sheet's company only: a person's plan or deals elsewhere are not its pay
@@ -336,29 +329,21 @@ class SalesBonusSheet(models.Model):
             .with_context(**in_company)
             ._read_facts(users, self.date_from, self.date_to)
         )
-        code_of = {metric.id: metric.code for metric in metrics}
+        wanted = set(metrics.ids)
         # a target is the sum of its day parts: round it back to the cent, so
         # that a plan met exactly is 100% and not 99.999...% (below the step)
         return {
-            (user_id, code_of[metric_id]): (
+            (user_id, metric_id): (
                 float_round(targets.get((metric_id, user_id), 0.0), precision_digits=2),
                 float_round(facts.get((metric_id, user_id), 0.0), precision_digits=2),
             )
             for metric_id, user_id in set(targets) | set(facts)
-            if metric_id in code_of
+            if metric_id in wanted
         }
 
     @api.model
-    def _kpi_metrics(self, metric_codes):
-        """The shipped KPI metrics (sales.kpi.metric) behind the schemes' metric codes.
-
-        The one place where a scheme's code meets the KPI catalogue: each code
-        is a shipped metric, found by its xml id (``kpi_metric_<code>``).
-        """
-        metrics = self.env["sales.kpi.metric"]
-        for code in metric_codes:
-            metrics |= self.env.ref(f"sales_dept_org.kpi_metric_{code}")
-        return metrics
+    def _metric_label(self, metric_vals):
+        return self.env["sales.kpi.metric"].browse(metric_vals["metric_id"]).name
 
     def _get_discipline_totals(self, users):
         """{user id: {count name: month total}} and the number of days counted,
@@ -429,7 +414,7 @@ class SalesBonusSheet(models.Model):
             params["cap"],
             self.currency_id.decimal_places,
         )
-        missing = [METRIC_LABELS[vals["metric_code"]] for vals in metric_vals if not vals["plan"]]
+        missing = [self._metric_label(vals) for vals in metric_vals if not vals["plan"]]
         return dict(
             vals,
             scheme_id=scheme.id,
@@ -450,8 +435,8 @@ class SalesBonusSheet(models.Model):
     def _prepare_metric_vals(self, params, user, context):
         tiers = params["tiers"]
         metric_vals, weighted = [], []
-        for code, weight in params["metrics"]:
-            plan, fact = context["plan_fact"].get((user.id, code), (0.0, 0.0))
+        for metric, weight in params["metrics"]:
+            plan, fact = context["plan_fact"].get((user.id, metric.id), (0.0, 0.0))
             reached = pay.attainment(to_decimal(plan), to_decimal(fact))
             weighted.append((to_decimal(weight), reached))
             upcoming = pay.next_tier(tiers, reached)
@@ -465,7 +450,7 @@ class SalesBonusSheet(models.Model):
             )
             metric_vals.append(
                 {
-                    "metric_code": code,
+                    "metric_id": metric.id,
                     "weight": weight,
                     "plan": plan,
                     "fact": fact,
@@ -482,7 +467,7 @@ class SalesBonusSheet(models.Model):
         return "; ".join(
             self.env._(
                 "%(metric)s: %(needed)s more pays %(payout)s%% of the bonus",
-                metric=METRIC_LABELS[vals["metric_code"]],
+                metric=self._metric_label(vals),
                 needed=f"{vals['to_next_tier']:,.2f}",
                 payout=f"{vals['next_tier_payout']:g}",
             )
@@ -525,8 +510,8 @@ class SalesBonusSheet(models.Model):
             pay_lines = sheet.line_ids.filtered(
                 lambda line: line.line_type == "pay" and line.scheme_id
             )
-            codes = sorted(set(pay_lines.metric_line_ids.mapped("metric_code")))
-            facts_now = sheet._get_plan_fact(pay_lines.user_id, codes)
+            metrics = pay_lines.metric_line_ids.metric_id
+            facts_now = sheet._get_plan_fact(pay_lines.user_id, metrics)
             clawed = self._clawed_amounts(pay_lines)
             for line in pay_lines:
                 vals = self._prepare_clawback_line_vals(line, facts_now, clawed.get(line.id, 0.0))
@@ -556,7 +541,7 @@ class SalesBonusSheet(models.Model):
         ]
         weighted, changes = [], []
         for metric in line.metric_line_ids:
-            fact = facts_now.get((line.user_id.id, metric.metric_code), (0.0, 0.0))[1]
+            fact = facts_now.get((line.user_id.id, metric.metric_id.id), (0.0, 0.0))[1]
             weighted.append(
                 (
                     to_decimal(metric.weight),
@@ -564,9 +549,7 @@ class SalesBonusSheet(models.Model):
                 )
             )
             if float_compare(fact, metric.fact, precision_digits=2):
-                changes.append(
-                    f"{METRIC_LABELS[metric.metric_code]} {metric.fact:,.2f} -> {fact:,.2f}"
-                )
+                changes.append(f"{metric.metric_id.name} {metric.fact:,.2f} -> {fact:,.2f}")
         cap = Decimal(snapshot["cap"]) if snapshot["cap"] else None
         payout = pay.bonus_payout(pay.metric_results(tiers, weighted), cap)
         bonus_now = pay.to_cents(
@@ -655,10 +638,10 @@ class SalesBonusSheet(models.Model):
             for name, value in vals.items()
             if name != "metric_line_ids" and not self._same(line, name, value)
         }
-        metrics = {metric.metric_code: metric for metric in line.metric_line_ids}
+        metrics = {metric.metric_id.id: metric for metric in line.metric_line_ids}
         commands = []
         for metric_vals in vals["metric_line_ids"]:
-            metric = metrics.pop(metric_vals["metric_code"], None)
+            metric = metrics.pop(metric_vals["metric_id"], None)
             if not metric:
                 commands.append(Command.create(metric_vals))
             elif any(not self._same(metric, name, value) for name, value in metric_vals.items()):

@@ -262,21 +262,22 @@ class SalesKpiMetric(models.Model):
                 live_from = metric.facts_stored_until + timedelta(days=1)
             if live_from > date_to:
                 continue
-            rows = metric._query_source(users, live_from, date_to, tz)
+            rows = metric._query_source(users, live_from, date_to, tz, by_day=group_by_day)
             for user_id, day, _company_id, amount, count in rows:
                 key = (metric.id, user_id, day) if group_by_day else (metric.id, user_id)
                 parts[key][0] += amount
                 parts[key][1] += count
         return {key: tuple(value) for key, value in parts.items()}
 
-    def _query_source(self, users, date_from, date_to, tz=None):
+    def _query_source(self, users, date_from, date_to, tz=None, by_day=True):
         """One grouped query over the source records: rows of
         (user_id, day, company_id, amount, count) for every user and day at
-        once; ``users=None`` reads everybody (the cron)."""
-        query = self._source_sql(users, date_from, date_to, tz)
+        once; ``users=None`` reads everybody (the cron). Without ``by_day``
+        one row per user for the whole range (day and company None)."""
+        query = self._source_sql(users, date_from, date_to, tz, by_day)
         return self.env.execute_query(query) if query else []
 
-    def _source_sql(self, users, date_from, date_to, tz=None):
+    def _source_sql(self, users, date_from, date_to, tz=None, by_day=True):
         """The SQL of ``_query_source`` (None when the domain matches nothing);
         ``tz``: the company days' time zone, when the caller has it already."""
         self.ensure_one()
@@ -332,6 +333,8 @@ class SalesKpiMetric(models.Model):
             amount_sql = SQL(
                 "COALESCE(SUM(%s), 0)", self._path_sql(model, query, self.measure_field)
             )
+        if not by_day:  # the range's total per person: fewer groups, no day to compute
+            day_sql, company_sql = SQL("NULL::date"), SQL("NULL::integer")
         query.groupby = SQL("1, 2, 3")
         return query.select(user_sql, day_sql, company_sql, amount_sql, SQL("COUNT(*)"))
 

@@ -35,6 +35,15 @@ def _month_start(day):
     return day.replace(day=1)
 
 
+# what spreading a person's target needs of their employee
+EMPLOYEE_FIELDS = ("resource_id", "resource_calendar_id", "is_trainee", "adaptation_end_date")
+
+
+def _in_adaptation(employee):
+    """Whether trainee scaling applies to this employee's targets."""
+    return bool(employee and employee.is_trainee and employee.adaptation_end_date)
+
+
 class SalesKpiPlan(models.Model):
     _name = "sales.kpi.plan"
     _description = "KPI Plan"
@@ -130,6 +139,17 @@ class SalesKpiPlan(models.Model):
             )
         )
         result = defaultdict(float)
+        if not group_by_day:
+            # A line lying wholly in the range counts its whole target: its day
+            # parts sum to it exactly (kpi.spread), so no calendar is read;
+            # unless the person is in adaptation (trainee scaling changes it).
+            whole = lines.filtered(
+                lambda line: date_from <= line.date_from and line.date_to <= date_to
+            )
+            whole -= whole._adaptation_lines()
+            for line in whole:
+                result[line.metric_id.id, line.user_id.id] += line.target
+            lines -= whole
         for line, day_targets in lines._day_targets().items():
             key = (line.metric_id.id, line.user_id.id)
             for day, amount in day_targets.items():
@@ -249,33 +269,41 @@ class SalesKpiPlanLine(models.Model):
         )
         result = {}
         for line in lines:
-            person_hours = capacity[line.user_id.id, line.company_id.id]
-            days = kpi.days_between(line.date_from, line.date_to)
-            hours = {day: person_hours.get(day, 0.0) for day in days}
-            employee = employees.get((line.user_id.id, line.company_id.id))
+            person = (line.user_id.id, line.company_id.id)
+            person_hours = capacity[person]
+            hours = {
+                day: person_hours.get(day, 0.0)
+                for day in kpi.days_between(line.date_from, line.date_to)
+            }
+            employee = employees.get(person)
             target = line.target
-            if employee and employee.is_trainee and employee.adaptation_end_date:
+            if _in_adaptation(employee):
                 factor = line.plan_id.trainee_factor
                 target = kpi.trainee_target(target, hours, employee.adaptation_end_date, factor)
                 hours = kpi.trainee_capacity(hours, employee.adaptation_end_date, factor)
             result[line] = kpi.spread(target, hours)
         return result
 
-    def _employees(self):
+    def _adaptation_lines(self):
+        """The person lines of people in adaptation (their target is scaled)."""
+        people = self._employees(
+            [("is_trainee", "=", True), ("adaptation_end_date", "!=", False)], []
+        )
+        return self.filtered(lambda line: (line.user_id.id, line.company_id.id) in people)
+
+    def _employees(self, domain=(), fields=EMPLOYEE_FIELDS):
+        """{(user_id, company_id): employee} of the lines' people (``domain`` narrows them)."""
         employees = (
             self.env["hr.employee"]
             .sudo()
             .with_context(active_test=False)
             .search_fetch(
-                [("user_id", "in", self.user_id.ids), ("company_id", "in", self.company_id.ids)],
                 [
-                    "user_id",
-                    "company_id",
-                    "resource_id",
-                    "resource_calendar_id",
-                    "is_trainee",
-                    "adaptation_end_date",
+                    ("user_id", "in", self.user_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                    *domain,
                 ],
+                ["user_id", "company_id", *fields],
             )
         )
         return {(emp.user_id.id, emp.company_id.id): emp for emp in employees}

@@ -1,17 +1,21 @@
 """Writes a bonus sheet, already gathered into plain Python data, as an XLSX workbook.
 
-No odoo here: the model gathers the data in a few batched reads, this module
+No odoo here: the model reads the data in batches, this module
 only lays it out. The workbook is written row by row in xlsxwriter's
 constant-memory mode (memory stays flat however many lines), every cell
 format is created once, and user text (names, reasons, notes) is always
 written as text: never a formula or a link, even when it starts with ``=``.
 
 ``data`` is a dict:
-    title, money (decimals, symbol, position), metrics ([(code, label)]),
-    teams: [{"name", "lines": [row dict], "totals": row dict}],
-    totals: row dict, instants: [{"date", "employee", "amount", "reason", "granted_by"}]
-A row dict has the keys of PERSON_COLUMNS plus "attainments" {code: percent}.
+    title, money (decimals, symbol, position), metrics ([(metric key, label)]),
+    teams: iterable of {"name", "lines": iterable of row dicts},
+    instants: iterable of {"date", "employee", "amount", "reason", "granted_by"}
+A row dict has the keys of PERSON_COLUMNS plus "attainments" {metric key: percent}.
+Iterables may be generators reading the lines batch by batch: nothing here
+keeps a row once written, so memory stays flat as the lines grow.
 """
+
+from decimal import Decimal
 
 import xlsxwriter
 
@@ -40,6 +44,8 @@ SUMMARY_COLUMNS = [
     ("clawback", "Clawback", "money"),
     ("total", "Total", "money"),
 ]
+# the money columns summed per team and in total
+SUMMED = ("fixed", "soft", "bonus", "instant", "clawback", "total")
 INSTANT_COLUMNS = [
     ("date", "Date", "text"),
     ("employee", "Employee", "text"),
@@ -57,18 +63,17 @@ def money_format(decimals, symbol, position):
     return f"{number} {quoted}" if position == "after" else f"{quoted} {number}"
 
 
-def sheet_names(team_names):
-    """Excel sheet names: at most 31 characters, no []:*?/\\, unique, not "Summary"."""
-    used, names = {"summary", "instant bonuses"}, []
-    for name in team_names:
-        base = (name.translate(FORBIDDEN_IN_SHEET_NAMES).strip() or "Team")[:31]
-        candidate, counter = base, 2
-        while candidate.lower() in used:
-            suffix = f" ({counter})"
-            candidate, counter = base[: 31 - len(suffix)] + suffix, counter + 1
-        used.add(candidate.lower())
-        names.append(candidate)
-    return names
+def unique_sheet_name(name, used):
+    """An Excel sheet name for ``name``: at most 31 characters, no []:*?/\\, not
+    in ``used`` (lower-cased names, "summary" and "instant bonuses" included),
+    which it joins."""
+    base = (name.translate(FORBIDDEN_IN_SHEET_NAMES).strip() or "Team")[:31]
+    candidate, counter = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({counter})"
+        candidate, counter = base[: 31 - len(suffix)] + suffix, counter + 1
+    used.add(candidate.lower())
+    return candidate
 
 
 def person_columns(metrics):
@@ -84,6 +89,9 @@ def person_columns(metrics):
 
 
 def write_workbook(stream, data):
+    """Writes ``data`` to ``stream``. The teams and their lines may be
+    generators: each row is written as it comes and forgotten, the totals are
+    summed on the way, and the summary (the first sheet) is filled last."""
     workbook = xlsxwriter.Workbook(
         stream,
         {
@@ -94,80 +102,121 @@ def write_workbook(stream, data):
             "in_memory": False,
         },
     )
+    money = money_format(**data["money"])
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 14}),
         "header": workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True}),
         "text": workbook.add_format({}),
-        "money": workbook.add_format({"num_format": money_format(**data["money"])}),
+        "money": workbook.add_format({"num_format": money}),
         "percent": workbook.add_format({"num_format": "0.00"}),
         "count": workbook.add_format({"num_format": "0"}),
         "total_text": workbook.add_format({"bold": True, "top": 1}),
-        "total_money": workbook.add_format(
-            {"bold": True, "top": 1, "num_format": money_format(**data["money"])}
-        ),
+        "total_money": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
     }
-    names = sheet_names([team["name"] for team in data["teams"]])
-    _write_table(
-        workbook.add_worksheet("Summary"),
-        formats,
-        data["title"],
-        SUMMARY_COLUMNS,
-        [
-            dict(team["totals"], team=team["name"], people=len(team["lines"]))
-            for team in data["teams"]
-        ],
-        dict(
-            data["totals"], team="Total", people=sum(len(team["lines"]) for team in data["teams"])
-        ),
-    )
+    summary = workbook.add_worksheet("Summary")
+    used_names = {"summary", "instant bonuses"}
     columns = person_columns(data["metrics"])
-    for name, team in zip(names, data["teams"], strict=True):
-        _write_table(
-            workbook.add_worksheet(name),
+    team_totals, grand = [], _Totals()
+    for team in data["teams"]:
+        table = _Table(
+            workbook.add_worksheet(unique_sheet_name(team["name"], used_names)),
             formats,
             f"{data['title']}: {team['name']}",
             columns,
-            team["lines"],
-            dict(team["totals"], employee="Total"),
         )
-    _write_table(
-        workbook.add_worksheet("Instant bonuses"),
-        formats,
-        data["title"],
-        INSTANT_COLUMNS,
-        data["instants"],
-        None,
-    )
+        totals = _Totals()
+        for row in team["lines"]:
+            table.add_row(row)
+            totals.add(row)
+        table.add_totals(dict(totals.sums(), employee="Total"))
+        team_totals.append(dict(totals.sums(), team=team["name"], people=totals.count))
+        grand.merge(totals)
+    table = _Table(summary, formats, data["title"], SUMMARY_COLUMNS)
+    for row in team_totals:
+        table.add_row(row)
+    table.add_totals(dict(grand.sums(), team="Total", people=grand.count))
+    instants = workbook.add_worksheet("Instant bonuses")
+    table = _Table(instants, formats, data["title"], INSTANT_COLUMNS)
+    for row in data["instants"]:
+        table.add_row(row)
     workbook.close()
 
 
-def _write_table(worksheet, formats, title, columns, rows, totals):
-    """Title, header, one row per dict, then the totals row (rows in order: constant memory)."""
-    worksheet.write_string(0, 0, title, formats["title"])
-    for col, (_key, header, _kind) in enumerate(columns):
-        worksheet.write_string(2, col, header, formats["header"])
-        worksheet.set_column(col, col, 14 if col else 28)
-    row_index = 3
-    for row in rows:
-        _write_row(worksheet, formats, row_index, columns, row, total=False)
-        row_index += 1
-    if totals is not None:
-        _write_row(worksheet, formats, row_index, columns, totals, total=True)
-    worksheet.freeze_panes(3, 1)
+class _Totals:
+    """Sums of the money columns in Decimal: equal to the database to the cent."""
+
+    def __init__(self):
+        self.values = dict.fromkeys(SUMMED, Decimal(0))
+        self.count = 0
+
+    def add(self, row):
+        for key in SUMMED:
+            self.values[key] += Decimal(str(row[key]))
+        self.count += 1
+
+    def merge(self, other):
+        for key in SUMMED:
+            self.values[key] += other.values[key]
+        self.count += other.count
+
+    def sums(self):
+        return {key: float(value) for key, value in self.values.items()}
 
 
-def _write_row(worksheet, formats, row_index, columns, row, total):
-    text_format = formats["total_text"] if total else formats["text"]
-    money = formats["total_money"] if total else formats["money"]
-    for col, (key, _header, kind) in enumerate(columns):
-        value = row.get("attainments", {}).get(key[1]) if isinstance(key, tuple) else row.get(key)
-        if value is None or value is False or value == "":
-            if total:
-                worksheet.write_blank(row_index, col, None, text_format)
-            continue
-        if kind == "text":
-            worksheet.write_string(row_index, col, str(value), text_format)
-        elif kind == "money":
-            worksheet.write_number(row_index, col, value, money)
-        else:
-            worksheet.write_number(row_index, col, value, formats[kind])
+class _Table:
+    """Title, header, then rows in order (constant memory writes row by row),
+    each column's key, kind and format looked up once, not once per cell."""
+
+    def __init__(self, worksheet, formats, title, columns):
+        self.worksheet, self.row_index = worksheet, 3
+        self.blank_format = formats["total_text"]
+        worksheet.write_string(0, 0, title, formats["title"])
+        for col, (_key, header, _kind) in enumerate(columns):
+            worksheet.write_string(2, col, header, formats["header"])
+            worksheet.set_column(col, col, 14 if col else 28)
+        worksheet.freeze_panes(3, 1)
+        self.cells = self._cells(formats, columns, total=False)
+        self.total_cells = self._cells(formats, columns, total=True)
+
+    @staticmethod
+    def _cells(formats, columns, total):
+        """(column, key, metric key or None, is text, format) per column."""
+        by_kind = dict(formats)
+        if total:
+            by_kind.update(text=formats["total_text"], money=formats["total_money"])
+        return [
+            (
+                col,
+                key,
+                key[1] if isinstance(key, tuple) else None,
+                kind == "text",
+                by_kind[kind],
+            )
+            for col, (key, _header, kind) in enumerate(columns)
+        ]
+
+    def add_row(self, row):
+        worksheet, row_index = self.worksheet, self.row_index
+        attainments = row.get("attainments") or {}
+        for col, key, code, is_text, cell_format in self.cells:
+            value = attainments.get(code) if code else row.get(key)
+            if value is None or value is False or value == "":
+                continue
+            if is_text:
+                worksheet.write_string(row_index, col, str(value), cell_format)
+            else:
+                worksheet.write_number(row_index, col, value, cell_format)
+        self.row_index += 1
+
+    def add_totals(self, row):
+        """The totals row: bold, a line above, every cell of it (blanks too)."""
+        worksheet, row_index = self.worksheet, self.row_index
+        for col, key, code, is_text, cell_format in self.total_cells:
+            value = None if code else row.get(key)
+            if value is None or value is False or value == "":
+                worksheet.write_blank(row_index, col, None, self.blank_format)
+            elif is_text:
+                worksheet.write_string(row_index, col, str(value), cell_format)
+            else:
+                worksheet.write_number(row_index, col, value, cell_format)
+        self.row_index += 1

@@ -1,15 +1,16 @@
 import io
 from collections import defaultdict
-from decimal import Decimal
+from itertools import islice
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import split_every
 
 from ..models.sales_bonus_line import LOCKED_STATES
-from ..models.sales_bonus_scheme import BONUS_METRICS
 from .bonus_sheet_workbook import write_workbook
 
-SUMMED = ("fixed", "soft", "bonus", "instant", "clawback", "total")
+# lines read (and forgotten) at a time while the workbook is written
+LINE_BATCH = 1000
 LINE_FIELDS = {
     "fixed": "fixed_amount",
     "soft": "soft_amount",
@@ -18,6 +19,16 @@ LINE_FIELDS = {
     "clawback": "clawback_amount",
     "total": "total_amount",
 }
+LINE_READ = [
+    "employee_id",
+    "sales_role",
+    "target_pay",
+    "discipline_score",
+    "bonus_payout",
+    "note",
+    "line_type",
+    *LINE_FIELDS.values(),
+]
 
 
 class SalesBonusSheetXlsx(models.AbstractModel):
@@ -89,40 +100,10 @@ class SalesBonusSheetXlsx(models.AbstractModel):
 
     @api.model
     def _workbook_data(self, sheet):
-        """Everything the workbook shows, from a few batched reads: columns are
-        taken whole from the cache (``mapped``), never field by field per line."""
+        """Everything the workbook shows. The lines come as generators reading
+        LINE_BATCH lines at a time (a few queries per batch, whatever the
+        number of people) and forgetting each batch once written."""
         currency = sheet.currency_id
-        lines = sheet.env["sales.bonus.line"].search_fetch(
-            [("sheet_id", "=", sheet.id)],
-            [
-                "employee_id",
-                "team_id",
-                "sales_role",
-                "target_pay",
-                "discipline_score",
-                "bonus_payout",
-                "note",
-                "line_type",
-                *LINE_FIELDS.values(),
-            ],
-        )
-        lines.employee_id.fetch(["name"])
-        lines.team_id.fetch(["name"])
-        attainments = self._attainments(lines)
-        rows_by_team = defaultdict(list)
-        for line, row in zip(lines, self._person_rows(lines, attainments), strict=True):
-            rows_by_team[line.team_id].append(row)
-        teams = [
-            {
-                "name": team.name or self.env._("No team"),
-                "lines": rows,
-                "totals": self._totals(rows),
-            }
-            for team, rows in sorted(
-                rows_by_team.items(), key=lambda item: (item[0].name or "~", item[0].id)
-            )
-        ]
-        used = {code for by_code in attainments.values() for code in by_code}
         return {
             "title": sheet.name,
             "money": {
@@ -130,26 +111,73 @@ class SalesBonusSheetXlsx(models.AbstractModel):
                 "symbol": currency.symbol,
                 "position": currency.position,
             },
-            "metrics": [(code, label) for code, label in BONUS_METRICS if code in used],
-            "teams": teams,
-            "totals": self._totals([row for team in teams for row in team["lines"]]),
+            "metrics": self._used_metrics(sheet),
+            "teams": self._team_tables(sheet),
             "instants": self._instant_rows(sheet),
         }
 
     @api.model
+    def _used_metrics(self, sheet):
+        """[(metric id, name)] of the metrics the sheet's lines are measured on,
+        in catalogue order."""
+        metrics = sheet.env["sales.kpi.metric"].union(
+            *(
+                metric
+                for [metric] in sheet.env["sales.bonus.line.metric"]._read_group(
+                    [("line_id.sheet_id", "=", sheet.id)], ["metric_id"]
+                )
+            )
+        )
+        return [(metric.id, metric.name) for metric in metrics.sorted()]
+
+    @api.model
+    def _team_tables(self, sheet):
+        """One {"name", "lines"} per team, teams by name (no team last), lines
+        by employee. The lines of all teams are one stream read batch by batch
+        as they are written: each team's lines are taken before the next team."""
+        Line = sheet.env["sales.bonus.line"]
+        lines = Line.search_fetch(
+            [("sheet_id", "=", sheet.id)], ["team_id"], order="employee_id, line_type, id"
+        )
+        by_team = defaultdict(list)
+        for line in lines:
+            by_team[line.team_id].append(line.id)
+        teams = sorted(by_team, key=lambda team: (team.name or "~", team.id))
+        lines.invalidate_recordset()
+        rows = self._line_rows(Line, (line_id for team in teams for line_id in by_team[team]))
+        for team in teams:
+            yield {
+                "name": team.name or self.env._("No team"),
+                "lines": islice(rows, len(by_team[team])),
+            }
+
+    @api.model
+    def _line_rows(self, Line, line_ids):
+        """The row of each line of ``line_ids`` in turn, LINE_BATCH lines per read."""
+        for batch in split_every(LINE_BATCH, line_ids):
+            lines = Line.browse(batch)
+            lines.fetch(LINE_READ)
+            lines.employee_id.fetch(["name"])
+            yield from self._person_rows(lines, self._attainments(lines))
+            # the batch is written: forget it, so memory does not grow with the lines
+            lines.employee_id.invalidate_recordset(["name"])
+            lines.invalidate_recordset()
+
+    @api.model
     def _attainments(self, lines):
-        """{line id: {metric code: attainment}}"""
+        """{line id: {metric id: attainment}}"""
         metrics = lines.env["sales.bonus.line.metric"].search_fetch(
-            [("line_id", "in", lines.ids)], ["line_id", "metric_code", "attainment"], order="id"
+            [("line_id", "in", lines.ids)], ["line_id", "metric_id", "attainment"], order="id"
         )
         attainments = defaultdict(dict)
-        for line_id, code, value in zip(
+        for line_id, metric_id, value in zip(
             (metric.line_id.id for metric in metrics),
-            metrics.mapped("metric_code"),
+            (metric.metric_id.id for metric in metrics),
             metrics.mapped("attainment"),
             strict=True,
         ):
-            attainments[line_id][code] = value
+            attainments[line_id][metric_id] = value
+        metrics.invalidate_recordset()  # read once per batch: not kept in the cache
         return attainments
 
     @api.model
@@ -206,9 +234,3 @@ class SalesBonusSheetXlsx(models.AbstractModel):
             }
             for bonus in instants
         ]
-
-    @api.model
-    def _totals(self, rows):
-        return {
-            key: float(sum((Decimal(str(row[key])) for row in rows), Decimal(0))) for key in SUMMED
-        }

@@ -31,7 +31,9 @@ class BonusCommon(KpiCommon):
                 "sales_role": "closer",
                 "employee_id": cls.employee_closer.id,
                 "target_pay": 10000.0,
-                "metric_ids": [(0, 0, {"metric_code": "revenue_won", "weight": 100.0})],
+                "metric_ids": [
+                    (0, 0, {"metric_id": cls.metric("revenue_won").id, "weight": 100.0})
+                ],
                 "tier_ids": [
                     (
                         0,

@@ -65,6 +65,21 @@ class TestBonusAccess(BonusCommon):
         self.sheet.action_confirm()  # by the test's superuser
         self.assertEqual(Sheet.search([]), self.sheet)
         self.assertEqual(len(self.env["sales.bonus.line"].search([])), 5)
+        # each line's metrics by name, as the line's form reads them
+        metrics = self.env["sales.bonus.line"].search([]).metric_line_ids
+        self.assertEqual(
+            {
+                vals["metric_id"]["display_name"]
+                for vals in metrics.web_read({"metric_id": {"fields": {"display_name": {}}}})
+            },
+            {
+                "Leads qualified",
+                "Meetings held",
+                "Revenue won",
+                "Repeat purchases",
+                "Payments received",
+            },
+        )
         with self.assertRaises(AccessError):
             self.sheet.with_user(self.env.user).write({"note": "x"})
         with self.assertRaises(AccessError):

@@ -28,6 +28,7 @@ class TestBonusScheme(SalesDeptCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Scheme = cls.env["sales.bonus.scheme"]
+        cls.qualified = cls.env.ref("sales_dept_org.kpi_metric_leads_qualified")
 
     def scheme_vals(self, **overrides):
         vals = {
@@ -35,7 +36,7 @@ class TestBonusScheme(SalesDeptCommon):
             "sales_role": "hunter",
             "employee_id": self.employee_hunter.id,
             "target_pay": 7000.0,
-            "metric_ids": [Command.create({"metric_code": "leads_qualified", "weight": 100})],
+            "metric_ids": [Command.create({"metric_id": self.qualified.id, "weight": 100})],
             "tier_ids": GOOD_TIERS,
         }
         return dict(vals, **overrides)
@@ -93,7 +94,7 @@ class TestBonusScheme(SalesDeptCommon):
             ),
             "no metric": ({"metric_ids": []}, "at least one metric"),
             "weights": (
-                {"metric_ids": [Command.create({"metric_code": "leads_qualified", "weight": 60})]},
+                {"metric_ids": [Command.create({"metric_id": self.qualified.id, "weight": 60})]},
                 "must sum to 100% (they sum to 60",
             ),
             "cap under plan": ({"has_cap": True, "cap_percent": 80}, "cap below 100%"),

@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users
 
@@ -407,3 +408,60 @@ class TestBonusSheet(BonusCommon):
             "Jan Hunter, 2026-11-05: an instant bonus must be positive.", str(caught.exception)
         )
         self.assertIn("Tomasz Closer, 2026-11-05: say why", str(caught.exception))
+
+    def test_custom_metric_is_paid_on(self):
+        # a metric an admin adds to the catalogue: top-priority opportunities by
+        # expected closing day; a personal scheme pays Jan on it alone
+        top = self.env["sales.kpi.metric"].create(
+            {
+                "name": "Top deals due",
+                "code": "top_deals_due",
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "date_field": "date_deadline",
+                "user_field": "user_id",
+                "measure": "count",
+                "domain": "[('priority', '=', '3')]",
+            }
+        )
+        for deadline in (date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 20)):
+            self._lead(self.user_hunter, 0, priority="3", date_deadline=deadline)
+        self._lead(self.user_hunter, 0, priority="3", date_deadline=date(2026, 11, 2))
+        self.env["sales.bonus.scheme"].create(
+            {
+                "name": "Jan's own scheme",
+                "sales_role": "hunter",
+                "employee_id": self.employee_hunter.id,
+                "target_pay": 6000.0,
+                "fixed_share": 60.0,
+                "soft_share": 10.0,
+                "bonus_share": 30.0,
+                "metric_ids": [Command.create({"metric_id": top.id, "weight": 100.0})],
+                "tier_ids": [
+                    Command.create(
+                        {"attainment_from": 80, "attainment_to": 100, "payout_from": 50, "rate": 1}
+                    ),
+                    Command.create({"attainment_from": 100, "payout_from": 100, "rate": 2}),
+                ],
+            }
+        )
+        self.october_plan.line_ids = [
+            Command.create({"user_id": self.user_hunter.id, "metric_id": top.id, "target": 2})
+        ]
+        hunter = self.line_of(self.compute_month(OCTOBER), self.employee_hunter)
+        # 3 top deals due in October (the November one is not October's) against a
+        # plan of 2: 150% -> 100 + 2 x 50 = 200% of the bonus target 6,000 x 30% = 1,800
+        # -> 3,600
+        self.assertRecordValues(
+            hunter.metric_line_ids,
+            [
+                {
+                    "metric_id": top.id,
+                    "metric_code": "top_deals_due",
+                    "plan": 2.0,
+                    "fact": 3.0,
+                    "attainment": 150.0,
+                    "payout": 200.0,
+                }
+            ],
+        )
+        self.assertRecordValues(hunter, [{"bonus_payout": 200.0, "bonus_amount": 3600.0}])

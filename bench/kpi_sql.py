@@ -1,0 +1,120 @@
+"""The KPI facts of the shipped metrics written by hand in SQL: the baseline
+of the benchmarks that read facts (bench_kpi_facts, bench_bonus_sheet)."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo.tools import SQL
+
+
+def hand_facts(env, metrics, users, date_from, date_to, tz, by_day=True):
+    """The facts of ``metrics`` written by hand, in ``env.companies``:
+    {(metric id, user id, day): [amount, count]}; day is None unless ``by_day``
+    (then one row per person for the whole period)."""
+    ids = tuple(users.ids)
+    companies = tuple(env.companies.ids)
+
+    def day(column):  # a datetime column: the company day it falls on
+        if not by_day:
+            return SQL("NULL::date")
+        return SQL("(timezone(%s, timezone('UTC', %s)))::date", tz, column)
+
+    def date_day(column):  # a date column is its own day
+        return column if by_day else SQL("NULL::date")
+
+    start = env["sales.kpi.metric"]._utc_start(date_from, tz)
+    end = env["sales.kpi.metric"]._utc_start(date_to + timedelta(days=1), tz)
+    meeting = env.ref("mail.mail_activity_data_meeting").id
+    lead_won = SQL(
+        """FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+          WHERE l.date_closed >= %s AND l.date_closed < %s AND l.user_id IN %s
+            AND (l.company_id IN %s OR l.company_id IS NULL)""",
+        start, end, ids, companies,
+    )  # fmt: skip
+    orders = SQL(
+        """FROM sale_order o WHERE o.state = 'sale' AND o.date_order >= %s AND o.date_order < %s
+            AND o.user_id IN %s AND (o.company_id IN %s OR o.company_id IS NULL)""",
+        start, end, ids, companies,
+    )  # fmt: skip
+    messages = SQL(
+        """FROM mail_message m JOIN mail_activity_type t ON t.id = m.mail_activity_type_id
+          WHERE m.date >= %s AND m.date < %s AND m.create_uid IN %s""",
+        start, end, ids,
+    )  # fmt: skip
+    daily = SQL(
+        """FROM sales_discipline_daily d WHERE d.date BETWEEN %s AND %s AND d.user_id IN %s
+            AND (d.company_id IN %s OR d.company_id IS NULL)""",
+        date_from, date_to, ids, companies,
+    )  # fmt: skip
+    queries = {
+        "revenue_won": SQL(
+            "SELECT l.user_id, %s, SUM(l.expected_revenue), COUNT(*) %s AND s.is_won GROUP BY 1, 2",
+            day(SQL("l.date_closed")), lead_won,
+        ),
+        "conversion": SQL(
+            """SELECT l.user_id, %s, SUM(l.probability), COUNT(*) %s
+                  AND (s.is_won OR (NOT l.active AND l.probability = 0)) GROUP BY 1, 2""",
+            day(SQL("l.date_closed")), lead_won,
+        ),
+        "leads_qualified": SQL(
+            """SELECT l.user_id, %s, COUNT(*), COUNT(*) FROM crm_lead l
+                WHERE l.type = 'opportunity' AND l.date_conversion >= %s AND l.date_conversion < %s
+                  AND l.user_id IN %s AND (l.company_id IN %s OR l.company_id IS NULL)
+                GROUP BY 1, 2""",
+            day(SQL("l.date_conversion")), start, end, ids, companies,
+        ),
+        "sales_ordered": SQL(
+            "SELECT o.user_id, %s, SUM(o.amount_untaxed), COUNT(*) %s GROUP BY 1, 2",
+            day(SQL("o.date_order")), orders,
+        ),
+        "average_order": SQL(
+            "SELECT o.user_id, %s, SUM(o.amount_untaxed), COUNT(*) %s GROUP BY 1, 2",
+            day(SQL("o.date_order")), orders,
+        ),
+        "new_customers": SQL(
+            "SELECT o.user_id, %s, COUNT(*), COUNT(*) %s AND o.is_first_purchase GROUP BY 1, 2",
+            day(SQL("o.date_order")), orders,
+        ),
+        "repeat_purchases": SQL(
+            """SELECT o.user_id, %s, COUNT(*), COUNT(*) %s
+                  AND NOT COALESCE(o.is_first_purchase, FALSE) GROUP BY 1, 2""",
+            day(SQL("o.date_order")), orders,
+        ),
+        "payments_received": SQL(
+            """SELECT im.invoice_user_id, %s, SUM(r.amount), COUNT(*)
+                 FROM account_partial_reconcile r
+                 JOIN account_move_line il ON il.id = r.debit_move_id
+                 JOIN account_move im ON im.id = il.move_id
+                 JOIN account_move_line pl ON pl.id = r.credit_move_id
+                 JOIN account_move pm ON pm.id = pl.move_id
+                WHERE im.move_type = 'out_invoice' AND pm.move_type = 'entry'
+                  AND pl.date BETWEEN %s AND %s AND im.invoice_user_id IN %s
+                  AND (r.company_id IN %s OR r.company_id IS NULL)
+                GROUP BY 1, 2""",
+            date_day(SQL("pl.date")), date_from, date_to, ids, companies,
+        ),
+        "calls_made": SQL(
+            """SELECT m.create_uid, %s, COUNT(*), COUNT(*) %s
+                  AND t.category = 'phonecall' GROUP BY 1, 2""",
+            day(SQL("m.date")), messages,
+        ),
+        "meetings_held": SQL(
+            "SELECT m.create_uid, %s, COUNT(*), COUNT(*) %s AND t.id = %s GROUP BY 1, 2",
+            day(SQL("m.date")), messages, meeting,
+        ),
+        "leads_without_task": SQL(
+            "SELECT d.user_id, %s, SUM(d.leads_without_task), COUNT(*) %s GROUP BY 1, 2",
+            date_day(SQL("d.date")), daily,
+        ),
+        "overdue_tasks": SQL(
+            "SELECT d.user_id, %s, SUM(d.overdue_tasks), COUNT(*) %s GROUP BY 1, 2",
+            date_day(SQL("d.date")), daily,
+        ),
+    }  # fmt: skip
+    facts = defaultdict(lambda: [0.0, 0])
+    for metric in metrics:
+        env.cr.execute(queries[metric.code])
+        for user_id, day_, amount, count in env.cr.fetchall():
+            facts[metric.id, user_id, day_][0] += float(amount or 0)
+            facts[metric.id, user_id, day_][1] += count
+    return facts
