@@ -19,3 +19,4 @@ from . import test_bonus_concurrency
 from . import test_bonus_demo
 from . import test_bonus_discipline
 from . import test_i18n_pl
+from . import test_migrations

@@ -1,0 +1,58 @@
+"""Upgrade scripts of ``sales_dept_org/migrations/``, run on the old schema
+rebuilt inside the test transaction (rolled back after each test)."""
+
+import importlib.util
+from pathlib import Path
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _script(version, name):
+    path = MIGRATIONS / version / name
+    spec = importlib.util.spec_from_file_location(f"sales_dept_org_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged("post_install", "-at_install")
+class TestMigrations(TransactionCase):
+    def test_18_0_1_0_1_scheme_metrics_find_their_kpi_metric(self):
+        """18.0.1.0.0 kept a metric code per scheme metric; the pre-script gives
+        each row the shipped metric with that code before the update."""
+        lines = self.env["sales.bonus.scheme.metric"].search([], order="id")
+        self.assertTrue(lines, "the default schemes pay on shipped metrics")
+        expected = {line.id: line.metric_id.id for line in lines}
+        codes = {line.id: line.metric_id.code for line in lines}
+        self.env.flush_all()
+        cr = self.env.cr
+        # the 18.0.1.0.0 schema: a code column and no metric_id
+        cr.execute("ALTER TABLE sales_bonus_scheme_metric ADD COLUMN metric_code varchar")
+        for line_id, code in codes.items():
+            cr.execute(
+                SQL("UPDATE sales_bonus_scheme_metric SET metric_code = %s WHERE id = %s",
+                    code, line_id)
+            )  # fmt: skip
+        cr.execute("ALTER TABLE sales_bonus_scheme_metric DROP COLUMN metric_id")
+
+        _script("18.0.1.0.1", "pre-migrate.py").migrate(cr, "18.0.1.0.0")
+
+        cr.execute("SELECT id, metric_id FROM sales_bonus_scheme_metric")
+        self.assertEqual(dict(cr.fetchall()), expected)
+        # the line metric table has no code column on this schema: left alone
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'sales_bonus_line_metric' AND column_name = 'metric_code'"
+        )
+        self.assertFalse(cr.fetchall())
+
+    def test_fresh_install_is_left_alone(self):
+        cr = self.env.cr
+        cr.execute("SELECT id, metric_id FROM sales_bonus_scheme_metric ORDER BY id")
+        before = cr.fetchall()
+        _script("18.0.1.0.1", "pre-migrate.py").migrate(cr, None)
+        cr.execute("SELECT id, metric_id FROM sales_bonus_scheme_metric ORDER BY id")
+        self.assertEqual(cr.fetchall(), before)
