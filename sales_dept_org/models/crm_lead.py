@@ -296,16 +296,21 @@ class CrmLead(models.Model):
     def _sales_unchanged_by_owner(self, owner):
         """[(fields, leads)]: what Odoo would recompute on ``self`` for the new
         ``owner`` and provably find unchanged, so it is not recomputed: the
-        team (the owner is one of its members, see ``_sales_pick``) and the
+        team (the owner is one of its members, see ``_sales_pick``), the
         company where the owner may work in it and it agrees with the team
-        (crm's ``_compute_company_id`` keeps it then)."""
+        (crm's ``_compute_company_id`` keeps it then), and a hunter already
+        recorded (``_compute_hunter_user_id`` keeps it)."""
         keeps_company = self.filtered(
             lambda lead: (
                 lead.company_id in owner.company_ids
                 and lead.team_id.company_id in (lead.company_id, self.env["res.company"])
             )
         )
-        return [([self._fields["team_id"]], self), ([self._fields["company_id"]], keeps_company)]
+        return [
+            ([self._fields["team_id"]], self),
+            ([self._fields["company_id"]], keeps_company),
+            ([self._fields["hunter_user_id"]], self.filtered("hunter_user_id")),
+        ]
 
     def _check_company(self, fnames=None):
         # A hand-off changes the owner alone (with the stage, which has no
