@@ -300,10 +300,11 @@ class CrmLead(models.Model):
         company where the owner may work in it and it agrees with the team
         (crm's ``_compute_company_id`` keeps it then), and a hunter already
         recorded (``_compute_hunter_user_id`` keeps it)."""
+        allowed = set(owner.company_ids.ids)
         keeps_company = self.filtered(
             lambda lead: (
-                lead.company_id in owner.company_ids
-                and lead.team_id.company_id in (lead.company_id, self.env["res.company"])
+                lead.company_id.id in allowed
+                and lead.team_id.company_id.id in (lead.company_id.id, False)
             )
         )
         return [

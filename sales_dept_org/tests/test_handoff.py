@@ -133,6 +133,18 @@ class TestHandoff(HandoffCommon):
             ],
         )
 
+    def test_company_still_follows_the_new_owner_where_it_may_change(self):
+        """The hand-off skips only recomputes that cannot change anything: a
+        lead without a company gets one from its new owner exactly as when
+        Odoo assigns the owner by hand."""
+        by_hand, handed = self._leads(self.team_north, self.user_hunter, 2)
+        (by_hand + handed).company_id = False
+        by_hand.user_id = self.user_closer
+        handed.stage_id = self.stage_proposal
+        self.assertEqual(handed.user_id, self.user_closer)
+        self.assertTrue(by_hand.company_id)
+        self.assertEqual(handed.company_id, by_hand.company_id)
+
     def _follower(self, lead, user):
         return self.env["mail.followers"].search(
             [
