@@ -5,11 +5,14 @@ Every path that changes a stage (form, kanban, mass edit, import, RPC, the
 Won button, merge, conversion) ends in ``write``; each concern below is a
 recordset method called once per write, so the number of queries does not
 grow with the number of leads moved. Order inside ``write``: the stage rules
-check the move, the stage log records it, then the leads change hands (the
-open log row follows the new owner).
+check the move, the hand-off to the stage's role chooses the new owners, the
+move is written with them (one write per new owner), the stage log records
+it with the new owners and the chatter tells who handed what to whom. Only a
+won stage, or a write that also changes the owner, team, company or archive,
+hands off after the move (the open log row then follows the new owner).
 """
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -30,6 +33,21 @@ STUCK_ALERT_TYPE = "sales_dept_org.mail_activity_type_stuck_lead"
 OVERDUE_REFRESHED_PARAM = "sales_dept_org.overdue_refreshed_on"
 # Context key turning the hand-off off (imports, benchmarks, migrations).
 HANDOFF_OFF = "sales_handoff_off"
+# Context key of the hand-off's own write: only the owner changes with the stage.
+OWNER_ONLY_CHANGE = "sales_handoff_owner_only"
+
+
+class Handoff(namedtuple("Handoff", "owners notes stuck_ids role_label why")):
+    """A decided hand-off: ``{lead id: new owner}``, ``[(chatter line, lead
+    ids)]``, the ids of the leads nobody can take, the role and the reason."""
+
+    __slots__ = ()
+
+    def by_owner(self):
+        lead_ids = defaultdict(list)
+        for lead_id, owner in self.owners.items():
+            lead_ids[owner].append(lead_id)
+        return lead_ids
 
 
 class CrmLead(models.Model):
@@ -176,8 +194,20 @@ class CrmLead(models.Model):
         leaving = self.filtered("active") if vals.get("active") is False else self.browse()
         unstuck = (moving | leaving).filtered("is_stuck")
         handing_off = self._sales_handoff_moving(vals)
+        stage = self.env["crm.stage"].browse(vals.get("stage_id"))
+        handoff = handing_off.sudo()._sales_handoff_before_move(stage, vals)
 
-        result = super().write(vals)
+        if handoff and handoff.owners:
+            # The move is checked with the user's rights, the reassignment is
+            # the system's, as it would be in a hand-off after the move.
+            self.check_access("write")
+            self.check_field_access_rights("write", list(vals))
+            for leads, leads_vals in self._sales_writes_with_owners(vals, handoff.owners):
+                super(CrmLead, leads).write(leads_vals)
+            self._sales_subscribe_owners(handoff.owners)
+            result = True
+        else:
+            result = super().write(vals)
 
         if leaving:
             leaving._sales_stage_log_close()
@@ -191,11 +221,104 @@ class CrmLead(models.Model):
             restored._sales_stage_log_open(from_current=True)
         if {"user_id", "team_id"} & set(vals):
             (self - moving - restored)._sales_stage_log_follow_owner()
-        if handing_off:
+        if handoff is not None:
+            handing_off.sudo()._sales_handoff_log(handoff)
+        elif handing_off:
             handing_off.sudo().with_context(mail_auto_subscribe_no_notify=True)._sales_handoff(
-                self.env["crm.stage"].browse(vals["stage_id"])
+                stage
             )
         return result
+
+    def _sales_writes_with_owners(self, vals, owners):
+        """Yields ``(leads, vals)``: ``vals`` with each lead's new owner
+        folded in, one write per new owner, so the owner changes with the
+        stage (Odoo's own work on a new owner done once, the stage log rows
+        born right) instead of in a second write. The caller writes each pair
+        while the generator holds the protection of what the owner leaves
+        unchanged (see ``_sales_unchanged_by_owner``)."""
+        by_owner = defaultdict(list)
+        for lead in self:
+            by_owner[owners.get(lead.id)].append(lead.id)
+        for owner, lead_ids in by_owner.items():
+            leads = self.browse(lead_ids)
+            if not owner:
+                yield leads, dict(vals)
+                continue
+            leads = leads.sudo().with_context(
+                mail_auto_subscribe_no_notify=True, **{OWNER_ONLY_CHANGE: True}
+            )
+            with self.env.protecting(leads._sales_unchanged_by_owner(owner)):
+                yield leads, dict(vals, user_id=owner.id)
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        # The hand-off subscribes its new owners itself, for all leads at once.
+        if self.env.context.get(OWNER_ONLY_CHANGE):
+            return []
+        return super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+
+    def _sales_subscribe_owners(self, owners):
+        """Each new owner follows their leads, as Odoo subscribes a new
+        salesperson (an active user, the model's default subtypes, an existing
+        follower kept as is), in one query: the ORM creates followers one by
+        one, the only cost of a hand-off that would grow with the leads."""
+        pairs = [
+            (lead_id, owner.partner_id.id) for lead_id, owner in owners.items() if owner.active
+        ]
+        if not pairs:
+            return
+        subtype_ids = self.env["mail.message.subtype"]._get_auto_subscription_subtypes(self._name)[
+            1
+        ]
+        self.env.cr.execute(
+            SQL(
+                """WITH new_follower AS (
+                       INSERT INTO mail_followers (res_model, res_id, partner_id)
+                       SELECT %(model)s, pair.res_id, pair.partner_id
+                         FROM unnest(%(res_ids)s::int[], %(partner_ids)s::int[])
+                              AS pair(res_id, partner_id)
+                       ON CONFLICT (res_model, res_id, partner_id) DO NOTHING
+                       RETURNING id
+                   )
+                   INSERT INTO mail_followers_mail_message_subtype_rel
+                               (mail_followers_id, mail_message_subtype_id)
+                   SELECT new_follower.id, subtype.id
+                     FROM new_follower, unnest(%(subtype_ids)s::int[]) AS subtype(id)""",
+                model=self._name,
+                res_ids=[res_id for res_id, _partner in pairs],
+                partner_ids=[partner_id for _res_id, partner_id in pairs],
+                subtype_ids=list(subtype_ids),
+            )
+        )
+        self.browse(list(owners)).invalidate_recordset(
+            ["message_follower_ids", "message_partner_ids"]
+        )
+
+    def _sales_unchanged_by_owner(self, owner):
+        """[(fields, leads)]: what Odoo would recompute on ``self`` for the new
+        ``owner`` and provably find unchanged, so it is not recomputed: the
+        team (the owner is one of its members, see ``_sales_pick``), the
+        company where the owner may work in it and it agrees with the team
+        (crm's ``_compute_company_id`` keeps it then), and a hunter already
+        recorded (``_compute_hunter_user_id`` keeps it)."""
+        allowed = set(owner.company_ids.ids)
+        keeps_company = self.filtered(
+            lambda lead: (
+                lead.company_id.id in allowed
+                and lead.team_id.company_id.id in (lead.company_id.id, False)
+            )
+        )
+        return [
+            ([self._fields["team_id"]], self),
+            ([self._fields["company_id"]], keeps_company),
+            ([self._fields["hunter_user_id"]], self.filtered("hunter_user_id")),
+        ]
+
+    def _check_company(self, fnames=None):
+        # A hand-off changes the owner alone (with the stage, which has no
+        # company): the other relations were consistent and stay so.
+        if fnames is None and self.env.context.get(OWNER_ONLY_CHANGE):
+            fnames = ["user_id"]
+        return super()._check_company(fnames)
 
     # ------------------------------------------------------------------
     # Stage rules
@@ -654,55 +777,99 @@ class CrmLead(models.Model):
             self._sales_handoff_won()
         elif stage.responsible_role:
             self._sales_handoff_to_role(
-                stage.responsible_role,
-                self.env._(
-                    "stage %(stage)s is worked by %(role)ss",
-                    stage=stage.name,
-                    role=self._sales_role_label(stage.responsible_role),
-                ),
+                stage.responsible_role, self._sales_stage_handoff_why(stage)
             )
 
+    def _sales_handoff_before_move(self, stage, vals):
+        """The hand-off of ``self`` (leads ``vals`` moves into ``stage``),
+        decided before the move so that the new owners are written with it;
+        None when it must wait for the move: a won stage (farmers), or a write
+        that also changes what the choice reads (owner, team, company, archive)
+        or reopens won leads (owners' loads change with it)."""
+        if (
+            not self
+            or stage.is_won
+            or not stage.responsible_role
+            or {"user_id", "team_id", "company_id", "active"} & set(vals)
+            or any(lead.stage_id.is_won for lead in self)
+        ):
+            return None
+        return self._sales_handoff_takers(stage.responsible_role)._sales_handoff_decide(
+            stage.responsible_role, self._sales_stage_handoff_why(stage)
+        ) or Handoff({}, [], [], "", "")
+
+    def _sales_stage_handoff_why(self, stage):
+        return self.env._(
+            "stage %(stage)s is worked by %(role)ss",
+            stage=stage.name,
+            role=self._sales_role_label(stage.responsible_role),
+        )
+
     def _sales_handoff_to_role(self, role, why):
+        self._sales_handoff_takers(role)._sales_give_to(role, why)
+
+    def _sales_handoff_takers(self, role):
+        """The leads of ``self`` whose owner must give way to ``role``."""
         leads = self.filtered(lambda lead: lead.active and lead.team_id.sales_structure == "split")
         roles = self._sales_memberships(leads.team_id, leads.user_id)
         # Farmers keep their customers' repeat sales whatever the stage;
         # a universal member keeps what they own.
         keeps = {role, "farmer", "universal"}
-        leads.filtered(
+        return leads.filtered(
             lambda lead: roles.get((lead.team_id.id, lead.user_id.id)) not in keeps
-        )._sales_give_to(role, why)
+        )
 
     def _sales_give_to(self, role, why):
         """Gives each lead of ``self`` to a member of its team with ``role``.
         Leads nobody can take stay, logged, with an activity for the head."""
-        if not self:
+        handoff = self._sales_handoff_decide(role, why)
+        if not handoff:
             return
+        for new_owner, lead_ids in handoff.by_owner().items():
+            self.browse(lead_ids).write({"user_id": new_owner.id})
+        self._sales_handoff_log(handoff)
+
+    def _sales_handoff_decide(self, role, why):
+        """Chooses the new owners of ``self`` (see ``_sales_pick``) and the
+        chatter lines telling each change, before anything is written."""
+        if not self:
+            return None
         leads = self.sorted("id")
         owners = self._sales_pick(role, [(lead.id, lead) for lead in leads])
         role_label = self._sales_role_label(role)
-        by_owner, by_change, stuck = defaultdict(list), defaultdict(list), []
+        by_change, notes = defaultdict(list), []
         for lead in leads:
-            new_owner = owners[lead.id]
-            if not new_owner:
-                stuck.append(lead.id)
-                continue
-            by_owner[new_owner].append(lead.id)
-            by_change[lead.user_id, new_owner, lead.team_id].append(lead.id)
+            if owners[lead.id]:
+                by_change[lead.user_id, owners[lead.id], lead.team_id].append(lead.id)
         for (old_owner, new_owner, team), lead_ids in by_change.items():
-            self.browse(lead_ids)._sales_chatter(
-                self.env._(
-                    "Handed off from %(old)s to %(new)s: %(why)s; %(new)s had the fewest "
-                    "open leads among the %(role)ss of team %(team)s with room left.",
-                    old=old_owner.name or self.env._("nobody"),
-                    new=new_owner.name,
-                    why=why,
-                    role=role_label,
-                    team=team.name,
+            notes.append(
+                (
+                    self.env._(
+                        "Handed off from %(old)s to %(new)s: %(why)s; %(new)s had the fewest "
+                        "open leads among the %(role)ss of team %(team)s with room left.",
+                        old=old_owner.name or self.env._("nobody"),
+                        new=new_owner.name,
+                        why=why,
+                        role=role_label,
+                        team=team.name,
+                    ),
+                    lead_ids,
                 )
             )
-        for new_owner, lead_ids in by_owner.items():
-            self.browse(lead_ids).write({"user_id": new_owner.id})
-        self.browse(stuck)._sales_handoff_stuck(role_label, why)
+        return Handoff(
+            {lead_id: owner for lead_id, owner in owners.items() if owner},
+            notes,
+            [lead.id for lead in leads if not owners[lead.id]],
+            role_label,
+            why,
+        )
+
+    def _sales_handoff_log(self, handoff):
+        """Writes the decided hand-off in the chatter, the leads nobody could
+        take with an activity for their head."""
+        for body, lead_ids in handoff.notes:
+            self.browse(lead_ids)._sales_chatter(body)
+        self.browse(handoff.stuck_ids)._sales_handoff_stuck(handoff.role_label, handoff.why)
 
     def _sales_handoff_won(self):
         """Records the closer; the customer of a won lead of a role-split team
