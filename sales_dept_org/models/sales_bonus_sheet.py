@@ -465,14 +465,20 @@ class SalesBonusSheet(models.Model):
     @api.model
     def _next_tier_note(self, metric_vals):
         return "; ".join(
-            self.env._(
-                "%(metric)s: %(needed)s more pays %(payout)s%% of the bonus",
-                metric=self._metric_label(vals),
-                needed=f"{vals['to_next_tier']:,.2f}",
-                payout=f"{vals['next_tier_payout']:g}",
-            )
-            for vals in metric_vals
-            if vals["to_next_tier"] > 0
+            self._next_tier_step(vals) for vals in metric_vals if vals["to_next_tier"] > 0
+        )
+
+    @api.model
+    def _next_tier_step(self, vals):
+        # formatted before the call: the translation extractor cannot read
+        # f-strings among the arguments of _() (it skipped this whole file)
+        needed = format(vals["to_next_tier"], ",.2f")
+        payout = format(vals["next_tier_payout"], "g")
+        return self.env._(
+            "%(metric)s: %(needed)s more pays %(payout)s%% of the bonus",
+            metric=self._metric_label(vals),
+            needed=needed,
+            payout=payout,
         )
 
     def _notes(self, context):
