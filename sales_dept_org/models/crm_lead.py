@@ -296,7 +296,8 @@ class CrmLead(models.Model):
     def _sales_unchanged_by_owner(self, owner):
         """[(fields, leads)]: what Odoo would recompute on ``self`` for the new
         ``owner`` and provably find unchanged, so it is not recomputed: the
-        team (the owner is one of its members, see ``_sales_pick``), the
+        team (the owner is one of its members, see ``_sales_pick``) and so the
+        properties its definition gives (re-read in batches of a thousand), the
         company where the owner may work in it and it agrees with the team
         (crm's ``_compute_company_id`` keeps it then), and a hunter already
         recorded (``_compute_hunter_user_id`` keeps it)."""
@@ -308,7 +309,7 @@ class CrmLead(models.Model):
             )
         )
         return [
-            ([self._fields["team_id"]], self),
+            ([self._fields["team_id"], self._fields["lead_properties"]], self),
             ([self._fields["company_id"]], keeps_company),
             ([self._fields["hunter_user_id"]], self.filtered("hunter_user_id")),
         ]

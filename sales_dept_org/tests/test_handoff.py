@@ -109,6 +109,20 @@ class TestHandoff(HandoffCommon):
             set(message.tracking_value_ids.field_id.mapped("name")), {"stage_id", "user_id"}
         )
 
+    def test_lead_properties_survive_the_handoff(self):
+        """The team's property definition and the lead's values stay: the
+        hand-off keeps the team, so the properties are not recomputed."""
+        self.team_north.lead_properties_definition = [
+            {"name": "heat_source", "string": "Heat source", "type": "char"}
+        ]
+        lead = self._leads(self.team_north, self.user_hunter, 1)
+        lead.lead_properties = {"heat_source": "gas boiler"}
+        lead.stage_id = self.stage_proposal
+        self.env.flush_all()
+        lead.invalidate_recordset()
+        self.assertEqual(lead.user_id, self.user_closer)
+        self.assertEqual(lead.lead_properties.get("heat_source"), "gas boiler")
+
     def test_new_owner_follows_and_stage_log_shows_the_owner(self):
         """The hand-off is written with the move: the stage log row of the
         closer stage is born with the closer, and the closer follows the lead
