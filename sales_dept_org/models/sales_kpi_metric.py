@@ -255,31 +255,29 @@ class SalesKpiMetric(models.Model):
                 key = (metric.id, user.id, *day)
                 parts[key][0] += amount
                 parts[key][1] += count
-        tz = self._kpi_tz()
         for metric in self:
             live_from = date_from
             if metric.facts_stored_until and metric.facts_stored_until >= date_from:
                 live_from = metric.facts_stored_until + timedelta(days=1)
             if live_from > date_to:
                 continue
-            rows = metric._query_source(users, live_from, date_to, tz, by_day=group_by_day)
+            rows = metric._query_source(users, live_from, date_to, by_day=group_by_day)
             for user_id, day, _company_id, amount, count in rows:
                 key = (metric.id, user_id, day) if group_by_day else (metric.id, user_id)
                 parts[key][0] += amount
                 parts[key][1] += count
         return {key: tuple(value) for key, value in parts.items()}
 
-    def _query_source(self, users, date_from, date_to, tz=None, by_day=True):
+    def _query_source(self, users, date_from, date_to, by_day=True):
         """One grouped query over the source records: rows of
         (user_id, day, company_id, amount, count) for every user and day at
         once; ``users=None`` reads everybody (the cron). Without ``by_day``
         one row per user for the whole range (day and company None)."""
-        query = self._source_sql(users, date_from, date_to, tz, by_day)
+        query = self._source_sql(users, date_from, date_to, by_day)
         return self.env.execute_query(query) if query else []
 
-    def _source_sql(self, users, date_from, date_to, tz=None, by_day=True):
-        """The SQL of ``_query_source`` (None when the domain matches nothing);
-        ``tz``: the company days' time zone, when the caller has it already."""
+    def _source_sql(self, users, date_from, date_to, by_day=True):
+        """The SQL of ``_query_source`` (None when the domain matches nothing)."""
         self.ensure_one()
         model = self.env[self.model_name].sudo().with_context(active_test=False)
         domain = self._source_domain()
@@ -301,7 +299,7 @@ class SalesKpiMetric(models.Model):
         user_sql = self._path_sql(model, query, self.user_field)
         date_sql = self._path_sql(model, query, self.date_field)
         date_field = self._path_error(model, self.date_field)[1]
-        tz = tz or self._kpi_tz()
+        tz = self._kpi_tz()
         if date_field.type == "datetime":
             query.add_where(
                 SQL(
