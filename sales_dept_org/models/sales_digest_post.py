@@ -1,7 +1,7 @@
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_repr, format_amount
+from odoo.tools import SQL
 
 from ..engine.digest_schedule import due_slot
 from .res_company import DIGEST_SLOT_FIELDS
@@ -224,8 +224,8 @@ class SalesDigestPost(models.Model):
 
         def cell(metric, plan, fact):
             return Markup('<td class="text-end">%s / %s</td>') % (
-                self._format_kpi(metric, fact),
-                self._format_kpi(metric, plan),
+                metric._format_value(fact, self.company_id.currency_id),
+                metric._format_value(plan, self.company_id.currency_id),
             )
 
         rows = []
@@ -264,8 +264,3 @@ class SalesDigestPost(models.Model):
             header,
             Markup("").join(rows),
         )
-
-    def _format_kpi(self, metric, value):
-        if metric.is_money:
-            return format_amount(self.env, value, self.company_id.currency_id)
-        return float_repr(value, 2 if metric.measure == "average" or value % 1 else 0)

@@ -15,7 +15,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models, tools
-from odoo.tools import SQL, float_repr, format_amount
+from odoo.tools import SQL
 
 from ..engine import kpi
 
@@ -248,33 +248,25 @@ class SalesKpiBoard(models.Model):
             self.env._("Plan MTD"),
             self.env._("Fact MTD"),
         )
-        # metric -> (escaped name, is money, average)
-        labels = {
-            metric: (escape(metric.name), metric.is_money, metric.measure == "average")
-            for metric in metrics
-        }
+        names = {metric: escape(metric.name) for metric in metrics}
         texts = {}
 
-        def text(value, is_money, average, currency):
-            key = (value, is_money, average, currency.id)
+        def text(metric, value, currency):
+            key = (metric.id, value, currency.id)
             if key not in texts:
-                if is_money:
-                    texts[key] = escape(format_amount(self.env, value, currency))
-                else:
-                    texts[key] = float_repr(value, 2 if average or value % 1 else 0)
+                texts[key] = escape(metric._format_value(value, currency))
             return texts[key]
 
         def render(figures, money_visible, currency):
             rows = []
             for metric, (plan, fact, plan_today, fact_today, plan_tomorrow) in figures.items():
-                name, is_money, average = labels[metric]
-                if is_money and not money_visible:
+                if metric.is_money and not money_visible:
                     continue
                 cells = "".join(
-                    f'<td class="text-end">{text(value, is_money, average, currency)}</td>'
+                    f'<td class="text-end">{text(metric, value, currency)}</td>'
                     for value in (plan_today, fact_today, plan_tomorrow, plan, fact)
                 )
-                rows.append(f"<tr><td>{name}</td>{cells}</tr>")
+                rows.append(f"<tr><td>{names[metric]}</td>{cells}</tr>")
             if not rows:
                 return False
             # every piece above is escaped: names, amounts and the header

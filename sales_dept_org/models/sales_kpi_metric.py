@@ -28,7 +28,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, create_index, index_exists
+from odoo.tools import SQL, create_index, float_repr, format_amount, index_exists
 from odoo.tools.safe_eval import safe_eval
 
 MEASURES = [
@@ -194,6 +194,14 @@ class SalesKpiMetric(models.Model):
                     return self.env._("%s is not a path of many2one fields", path), None
                 model = model.env[field.comodel_name]
         return None, field
+
+    def _format_value(self, value, currency):
+        """A figure of this metric as the board and the digests show it: money
+        in ``currency``, an average with 2 decimals, counts without."""
+        self.ensure_one()
+        if self.is_money:
+            return format_amount(self.env, value, currency)
+        return float_repr(value, 2 if self.measure == "average" or value % 1 else 0)
 
     def _source_domain(self):
         return safe_eval(self.domain or "[]", {"uid": self.env.uid})
