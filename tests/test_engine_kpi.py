@@ -1,6 +1,9 @@
 from datetime import date
+from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sales_dept_org.engine.kpi import (
     attainment,
@@ -23,6 +26,36 @@ def test_split_sums_to_the_cent_remainder_to_earliest():
     assert split_by_weights(10, [1, 2, 3]) == [1.67, 3.33, 5.0]
     parts = split_by_weights(1234.57, [0.7, 1.3, 2, 0.01])
     assert round(sum(parts), 2) == 1234.57
+
+
+def exact_split(total, weights, digits=2):
+    """The split by the definition, in fractions: each part's exact share of
+    the cents floored, the spare cents to the largest remainders, earliest first."""
+    cents = round(Fraction(str(total)) * 10**digits)
+    units = [Fraction(str(weight)) for weight in weights]
+    shares = [cents * unit / sum(units) for unit in units]
+    floors = [share.numerator // share.denominator for share in shares]
+    order = sorted(range(len(shares)), key=lambda i: (floors[i] - shares[i], i))
+    for index in order[: cents - sum(floors)]:
+        floors[index] += 1
+    return [float(Fraction(part, 10**digits)) for part in floors]
+
+
+@given(
+    st.decimals(min_value=-(10**9), max_value=10**9, places=2),
+    st.lists(
+        st.one_of(
+            st.integers(min_value=0, max_value=1000),
+            st.floats(min_value=0, max_value=24, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=31,
+    ).filter(any),
+)
+def test_split_is_the_exact_proportional_split(total, weights):
+    parts = split_by_weights(float(total), weights)
+    assert parts == exact_split(float(total), weights)
+    assert sum(Fraction(str(part)) for part in parts) == Fraction(str(float(total)))
 
 
 def test_split_refuses_zero_and_negative_weights():

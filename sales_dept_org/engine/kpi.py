@@ -8,7 +8,8 @@ position, so the same input always gives the same output.
 """
 
 from datetime import timedelta
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
+from functools import lru_cache
 
 ATTAINMENT_CAP = 2.0
 
@@ -17,28 +18,38 @@ def _cents(value, digits):
     return int((Decimal(str(value)) * 10**digits).to_integral_value())
 
 
+@lru_cache(maxsize=512)
+def _whole_units(values):
+    """Integers in the proportions of ``values`` read as written (0.1 is
+    exactly a tenth): a plan spreads the same working hours over every
+    metric, so the conversion is cached."""
+    decimals = [Decimal(str(value)) for value in values]
+    places = max(0, max(-number.as_tuple().exponent for number in decimals))
+    return tuple(int(number.scaleb(places)) for number in decimals)
+
+
 def split_by_weights(total, weights, digits=2):
     """Splits ``total`` into parts proportional to ``weights``.
 
     >>> split_by_weights(100, [1, 1, 1])
     [33.34, 33.33, 33.33]
     """
-    weights = list(weights)
+    weights = tuple(weights)
     if any(weight < 0 for weight in weights):
-        raise ValueError(f"Weights cannot be negative: {weights}")
-    weight_sum = sum(weights)
-    if not weight_sum:
-        raise ValueError(f"Weights sum to zero: {weights}")
+        raise ValueError(f"Weights cannot be negative: {list(weights)}")
+    if not sum(weights):
+        raise ValueError(f"Weights sum to zero: {list(weights)}")
     total_cents = _cents(total, digits)
-    shares = [Decimal(total_cents) * Decimal(str(w)) / Decimal(str(weight_sum)) for w in weights]
-    floors = [int(share.to_integral_value(rounding=ROUND_FLOOR)) for share in shares]
-    remainder = total_cents - sum(floors)
+    units = _whole_units(weights)
+    unit_sum = sum(units)
+    # exact integer shares: floor and fractional part of total * unit / sum
+    shares = [divmod(total_cents * unit, unit_sum) for unit in units]
+    cents = [floor for floor, _rest in shares]
     # the largest fractional parts take the remaining cents; ties: earliest first
-    order = sorted(range(len(weights)), key=lambda i: (-(shares[i] - floors[i]), i))
-    for index in order[:remainder]:
-        floors[index] += 1
-    scale = Decimal(10) ** -digits
-    return [float(Decimal(cents) * scale) for cents in floors]
+    order = sorted(range(len(units)), key=lambda i: (-shares[i][1], i))
+    for index in order[: total_cents - sum(cents)]:
+        cents[index] += 1
+    return [amount / 10**digits for amount in cents]
 
 
 def days_between(date_from, date_to):
@@ -95,6 +106,13 @@ def trainee_target(total, capacity, adaptation_end, factor, digits=2):
         return round(total, digits)
     scaled = sum(trainee_capacity(capacity, adaptation_end, factor).values())
     return round(total * scaled / full, digits)
+
+
+def fact_value(amount, count, average=False):
+    """A fact from its summed parts: the amount, or for an average amount/count."""
+    if average:
+        return amount / count if count else 0.0
+    return amount
 
 
 def attainment(plan, fact, higher_is_better=True, cap=ATTAINMENT_CAP):
