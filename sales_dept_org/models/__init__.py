@@ -15,6 +15,7 @@ from . import sales_dept_demo_reports
 from . import sales_digest_post
 from . import sales_funnel_report
 from . import sale_order
+from . import account_partial_reconcile
 from . import sales_kpi_metric
 from . import sales_kpi_fact
 from . import sales_kpi_plan

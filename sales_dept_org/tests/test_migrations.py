@@ -56,3 +56,26 @@ class TestMigrations(TransactionCase):
         _script("18.0.1.0.1", "pre-migrate.py").migrate(cr, None)
         cr.execute("SELECT id, metric_id FROM sales_bonus_scheme_metric ORDER BY id")
         self.assertEqual(cr.fetchall(), before)
+
+    def test_18_0_1_0_2_payments_metric_reads_the_stored_credit_date(self):
+        """The shipped payments metric moves to the stored date; a metric an
+        administrator points elsewhere keeps its date."""
+        payments = self.env.ref("sales_dept_org.kpi_metric_payments_received")
+        custom = payments.copy({"code": "payments_custom"})
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL("UPDATE sales_kpi_metric SET date_field = 'credit_move_id.date' WHERE id IN %s",
+                (payments.id, custom.id))
+        )  # fmt: skip
+
+        _script("18.0.1.0.2", "pre-migrate.py").migrate(cr, "18.0.1.0.1")
+
+        cr.execute(
+            SQL("SELECT id, date_field FROM sales_kpi_metric WHERE id IN %s",
+                (payments.id, custom.id))
+        )  # fmt: skip
+        self.assertEqual(
+            dict(cr.fetchall()),
+            {payments.id: "credit_date", custom.id: "credit_move_id.date"},
+        )
