@@ -16,6 +16,10 @@ from . import sales_digest_post
 from . import sales_funnel_report
 from . import sale_order
 from . import account_partial_reconcile
+from . import resource_calendar
+from . import resource_calendar_attendance
+from . import resource_calendar_leaves
+from . import resource_resource
 from . import sales_kpi_metric
 from . import sales_kpi_fact
 from . import sales_kpi_plan

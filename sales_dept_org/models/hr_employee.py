@@ -9,6 +9,10 @@ SALES_ROLES = [
     ("universal", "Universal"),
 ]
 
+# employee fields a person's KPI targets are spread by (the calendar is the
+# resource's: see resource_resource.py)
+TARGET_FIELDS = ("user_id", "company_id", "is_trainee", "adaptation_end_date")
+
 
 class HrEmployee(models.Model):
     _inherit = "hr.employee"
@@ -87,3 +91,31 @@ class HrEmployee(models.Model):
     adaptation_end_date = fields.Date(
         tracking=True, help="Last day on which the trainee's targets are scaled down."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        employees = super().create(vals_list)
+        employees._respread_kpi_targets(employees.user_id)
+        return employees
+
+    def write(self, vals):
+        if not any(name in vals for name in TARGET_FIELDS):
+            return super().write(vals)
+        users = self.user_id
+        result = super().write(vals)
+        self._respread_kpi_targets(users | self.user_id)
+        return result
+
+    def unlink(self):
+        users = self.user_id
+        result = super().unlink()
+        self._respread_kpi_targets(users)
+        return result
+
+    @api.model
+    def _respread_kpi_targets(self, users):
+        """A person's targets follow their employee: the calendar (without
+        one, the company's) and the adaptation period, which may lie in the
+        past, so every period of theirs is spread again."""
+        if users:
+            self.env["sales.kpi.plan.line"]._respread([("user_id", "in", users.ids)])

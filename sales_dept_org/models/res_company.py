@@ -67,6 +67,18 @@ class ResCompany(models.Model):
         if problems:
             raise ValidationError("\n".join(problems))
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "resource_calendar_id" in vals:
+            # people without an employee work to their company's calendar
+            self.env["sales.kpi.plan.line"]._respread(
+                [
+                    ("company_id", "in", self.ids),
+                    ("date_to", ">=", fields.Date.context_today(self)),
+                ]
+            )
+        return result
+
     def _sales_digest_tz(self):
         """The company's time zone: its working calendar's."""
         self.ensure_one()

@@ -79,7 +79,8 @@ class SalesKpiBoard(models.Model):
         ranked in memory, then sliced."""
         if order and order != self._order:
             return super().search_fetch(domain, field_names, offset, limit, order)
-        rows = super().search_fetch(domain, field_names)
+        # the company too: the figures are computed next and need it
+        rows = super().search_fetch(domain, [*field_names, "company_id"])
         rows = rows.sorted(lambda row: (row.team_id.name or "", row.team_id.id, row.rank))
         return rows[offset : offset + limit if limit else None]
 
@@ -144,41 +145,44 @@ class SalesKpiBoard(models.Model):
         rows = self.sudo().search([("team_id", "in", self.team_id.ids)], order="id") | self.sudo()
         users = rows.user_id
         metrics = self.env["sales.kpi.metric"].sudo().search([("active", "=", True)])
-        targets = self.env["sales.kpi.plan"]._get_targets(
-            users, month_start, tomorrow, group_by_day=True
+        targets = self.env["sales.kpi.plan"]._get_range_targets(
+            users, [(month_start, today), (today, today), (tomorrow, tomorrow)]
         )
-        parts = metrics._read_fact_parts(users, month_start, today, group_by_day=True)
+        # the days before today come whole (stored by the nightly cron), today live
+        facts_before = metrics._read_fact_parts(users, month_start, today - timedelta(days=1))
+        facts_today = metrics._read_fact_parts(users, today, today)
         due = self._invoices_due(users, today)
-        payments = self.env.ref(PAYMENTS_METRIC, raise_if_not_found=False)
+        payments_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            PAYMENTS_METRIC, raise_if_not_found=False
+        )
 
-        plan_days = defaultdict(dict)
-        for (metric_id, user_id, day), amount in targets.items():
-            plan_days[metric_id, user_id][day] = amount
-        fact_days = defaultdict(dict)
-        for (metric_id, user_id, day), amount_count in parts.items():
-            fact_days[metric_id, user_id][day] = amount_count
-        # user -> metric -> (plan mtd, fact mtd, plan today, fact today, plan tomorrow)
+        # user -> metric -> (plan mtd, fact mtd, plan today, fact today, plan tomorrow);
+        # the metrics' settings are read once: the loops run people x metrics
         figures = defaultdict(dict)
         for metric in metrics:
-            for user in users:
-                plans, done = plan_days[metric.id, user.id], fact_days[metric.id, user.id]
-                if not plans and not done:
+            average = metric.measure == "average"
+            for user_id in users.ids:
+                key = (metric.id, user_id)
+                before, done_today = facts_before.get(key), facts_today.get(key)
+                if key not in targets and not before and not done_today:
                     continue
-                month = [sum(values) for values in zip(*done.values(), strict=True)] or [0, 0]
-                figures[user.id][metric] = (
-                    sum(amount for day, amount in plans.items() if day <= today),
-                    metric._fact_value(*month),
-                    plans.get(today, 0.0),
-                    metric._fact_value(*done.get(today, (0.0, 0))),
-                    plans.get(tomorrow, 0.0),
+                plan_mtd, plan_today, plan_tomorrow = targets.get(key, (0.0, 0.0, 0.0))
+                before, done_today = before or (0.0, 0), done_today or (0.0, 0)
+                figures[user_id][metric] = (
+                    plan_mtd,
+                    kpi.fact_value(before[0] + done_today[0], before[1] + done_today[1], average),
+                    plan_today,
+                    kpi.fact_value(*done_today, average),
+                    plan_tomorrow,
                 )
+        scoring = {metric: (metric.board_weight, metric.higher_is_better) for metric in metrics}
         attainments = {}
-        for user in users:
+        for user_id in users.ids:
             items = [
-                (metric.board_weight, kpi.attainment(plan, fact, metric.higher_is_better))
-                for metric, (plan, fact, *_today) in figures[user.id].items()
+                (scoring[metric][0], kpi.attainment(plan, fact, scoring[metric][1]))
+                for metric, (plan, fact, *_today) in figures[user_id].items()
             ]
-            attainments[user.id] = kpi.weighted_attainment(items)
+            attainments[user_id] = kpi.weighted_attainment(items)
         ranks = {}
         for team in rows.team_id:
             team_rows = rows.filtered(lambda row, team=team: row.team_id == team)
@@ -187,6 +191,7 @@ class SalesKpiBoard(models.Model):
                     [(row.id, attainments[row.user_id.id], row.user_id.name) for row in team_rows]
                 )
             )
+        payments = metrics.browse(payments_id) if payments_id in metrics.ids else None
         render = self._metrics_renderer(metrics)
         for row in self:
             visible = row._money_visible()
@@ -234,8 +239,8 @@ class SalesKpiBoard(models.Model):
 
     def _metrics_renderer(self, metrics):
         """render(figures, money_visible, currency) -> the plan and fact table of
-        a row. The header, the metrics' names and each distinct amount are
-        formatted once per board, not once per row and cell. ``figures``:
+        a row. The header, the metrics' names and each currency's formatter
+        are made once per board, not once per row and cell. ``figures``:
         {metric: 5 figures}, in the metrics' order."""
         header = Markup(
             "<tr><th></th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
@@ -249,18 +254,18 @@ class SalesKpiBoard(models.Model):
             self.env._("Fact MTD"),
         )
         names = {metric: escape(metric.name) for metric in metrics}
-        texts = {}
+        money = {metric: metric.is_money for metric in metrics}
+        formatters = {}
 
         def text(metric, value, currency):
-            key = (metric.id, value, currency.id)
-            if key not in texts:
-                texts[key] = escape(metric._format_value(value, currency))
-            return texts[key]
+            if currency not in formatters:
+                formatters[currency] = metrics._value_formatter(currency)
+            return escape(formatters[currency](metric, value))
 
         def render(figures, money_visible, currency):
             rows = []
             for metric, (plan, fact, plan_today, fact_today, plan_tomorrow) in figures.items():
-                if metric.is_money and not money_visible:
+                if money[metric] and not money_visible:
                     continue
                 cells = "".join(
                     f'<td class="text-end">{text(metric, value, currency)}</td>'

@@ -15,8 +15,11 @@ Batch API (issues 6 and 7 read targets only through it)::
     -> {(metric_id, user_id, day): target}        (group_by_day=True)
 
 The target of a range is the sum of the day targets that fall in it (weeks,
-today, tomorrow, month to date). Queries: one for the lines, one for the
-employees, a few per distinct working calendar: never per person.
+today, tomorrow, month to date). The day targets are stored on each person
+line (``day_targets``) when it is saved, and spread again when the person's
+working time changes: a leave or public holiday (the days it covers), their
+employee (calendar, trainee period), or a calendar's hours (the periods not
+over yet). Reading targets is one query, whatever the number of people.
 """
 
 from collections import defaultdict
@@ -27,6 +30,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import kpi
 
@@ -125,37 +129,62 @@ class SalesKpiPlan(models.Model):
     def _get_targets(self, users, date_from, date_to, group_by_day=False):
         """Targets of ``users`` from ``date_from`` to ``date_to`` (both
         included) by metric: see the module doc."""
-        lines = (
-            self.env["sales.kpi.plan.line"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("user_id", "in", users.ids),
-                    ("date_from", "<=", date_to),
-                    ("date_to", ">=", date_from),
-                    ("company_id", "in", self.env.companies.ids),
-                ],
-                ["plan_id", "metric_id", "user_id", "target", "date_from", "date_to", "company_id"],
+        if not group_by_day:
+            return {
+                key: amounts[0]
+                for key, amounts in self._get_range_targets(users, [(date_from, date_to)]).items()
+            }
+        result = defaultdict(float)
+        for metric_id, user_id, first_day, amounts in self._day_target_rows(
+            users, date_from, date_to
+        ):
+            start = max((date_from - first_day).days, 0)
+            for offset, amount in enumerate(
+                amounts[start : (date_to - first_day).days + 1], start=start
+            ):
+                result[metric_id, user_id, first_day + timedelta(days=offset)] += amount
+        return {key: round(amount, 2) for key, amount in result.items()}
+
+    @api.model
+    def _get_range_targets(self, users, ranges):
+        """{(metric_id, user_id): [target of each (date_from, date_to) of
+        ``ranges``]}: several ranges (today, tomorrow, the month to date) in
+        one query."""
+        result = defaultdict(lambda: [0.0] * len(ranges))
+        for metric_id, user_id, first_day, amounts in self._day_target_rows(
+            users, min(start for start, _end in ranges), max(end for _start, end in ranges)
+        ):
+            sums = result[metric_id, user_id]
+            for index, (date_from, date_to) in enumerate(ranges):
+                start = max((date_from - first_day).days, 0)
+                stop = max((date_to - first_day).days + 1, 0)  # a range before the line: none
+                sums[index] += sum(amounts[start:stop])
+        # targets are kept to the cent: drop the float noise of the sums
+        return {key: [round(amount, 2) for amount in sums] for key, sums in result.items()}
+
+    @api.model
+    def _day_target_rows(self, users, date_from, date_to):
+        """(metric_id, user_id, first day, day targets) of the person lines of
+        ``users`` overlapping the period, in ``env.companies``. Raw SQL: the
+        stored days are summed in Python as they come (the ORM would copy
+        each list on reading it)."""
+        if not users:
+            return []
+        # written, and spread again where working time changed, before reading
+        self.env["sales.kpi.plan.line"].flush_model()
+        return self.env.execute_query(
+            SQL(
+                """SELECT metric_id, user_id, date_from, day_targets
+                     FROM sales_kpi_plan_line
+                    WHERE user_id IN %s AND company_id IN %s
+                      AND date_from <= %s AND date_to >= %s
+                      AND day_targets IS NOT NULL""",
+                tuple(users.ids),
+                tuple(self.env.companies.ids),
+                date_to,
+                date_from,
             )
         )
-        result = defaultdict(float)
-        if not group_by_day:
-            # A line lying wholly in the range counts its whole target: its day
-            # parts sum to it exactly (kpi.spread), so no calendar is read;
-            # unless the person is in adaptation (trainee scaling changes it).
-            whole = lines.filtered(
-                lambda line: date_from <= line.date_from and line.date_to <= date_to
-            )
-            whole -= whole._adaptation_lines()
-            for line in whole:
-                result[line.metric_id.id, line.user_id.id] += line.target
-            lines -= whole
-        for line, day_targets in lines._day_targets().items():
-            key = (line.metric_id.id, line.user_id.id)
-            for day, amount in day_targets.items():
-                if date_from <= day <= date_to:
-                    result[(*key, day) if group_by_day else key] += amount
-        return dict(result)
 
 
 class SalesKpiPlanLine(models.Model):
@@ -181,6 +210,12 @@ class SalesKpiPlanLine(models.Model):
         compute="_compute_effective_target",
         digits=(16, 2),
         help="The target after trainee scaling: what the person is measured against.",
+    )
+    day_targets = fields.Json(
+        compute="_compute_day_targets",
+        store=True,
+        copy=False,
+        help="The target of each day of the period, from its first day on (person lines).",
     )
 
     @api.constrains("target", "weight")
@@ -249,13 +284,36 @@ class SalesKpiPlanLine(models.Model):
         if errors:
             raise ValidationError(self.env._("Overlapping targets:\n%s", "\n".join(sorted(errors))))
 
-    @api.depends("target", "user_id", "date_from", "date_to", "plan_id.trainee_factor")
+    @api.depends(
+        "target", "user_id", "company_id", "date_from", "date_to", "plan_id.trainee_factor"
+    )
+    def _compute_day_targets(self):
+        spread = self.filtered(
+            lambda line: line.date_from and line.date_to and line.date_from <= line.date_to
+        )._day_targets()
+        for line in self:
+            days = spread.get(line)
+            line.day_targets = (
+                [days[day] for day in kpi.days_between(line.date_from, line.date_to)]
+                if days
+                else False
+            )
+
+    @api.depends("target", "day_targets")
     def _compute_effective_target(self):
-        targets = self.filtered("user_id")._day_targets()
         for line in self:
             line.effective_target = (
-                round(sum(targets[line].values()), 2) if line in targets else line.target
+                round(sum(line.day_targets), 2) if line.day_targets else line.target
             )
+
+    @api.model
+    def _respread(self, domain):
+        """Spreads the person targets matching ``domain`` again: the working
+        time of their people changed. They are recomputed on the next flush."""
+        lines = self.sudo().search([("user_id", "!=", False), *domain])
+        if lines:
+            self.env.add_to_compute(self._fields["day_targets"], lines)
+            lines.invalidate_recordset(["effective_target"])
 
     def _day_targets(self):
         """{line: {day: target}} for person lines: trainee scaling, then the
@@ -268,13 +326,17 @@ class SalesKpiPlanLine(models.Model):
             min(lines.mapped("date_from")), max(lines.mapped("date_to")), employees
         )
         result = {}
+        period_hours = {}  # a person's metrics share the hours of a period
         for line in lines:
             person = (line.user_id.id, line.company_id.id)
-            person_hours = capacity[person]
-            hours = {
-                day: person_hours.get(day, 0.0)
-                for day in kpi.days_between(line.date_from, line.date_to)
-            }
+            period = (person, line.date_from, line.date_to)
+            if period not in period_hours:
+                person_hours = capacity[person]
+                period_hours[period] = {
+                    day: person_hours.get(day, 0.0)
+                    for day in kpi.days_between(line.date_from, line.date_to)
+                }
+            hours = period_hours[period]
             employee = employees.get(person)
             target = line.target
             if _in_adaptation(employee):
@@ -284,26 +346,15 @@ class SalesKpiPlanLine(models.Model):
             result[line] = kpi.spread(target, hours)
         return result
 
-    def _adaptation_lines(self):
-        """The person lines of people in adaptation (their target is scaled)."""
-        people = self._employees(
-            [("is_trainee", "=", True), ("adaptation_end_date", "!=", False)], []
-        )
-        return self.filtered(lambda line: (line.user_id.id, line.company_id.id) in people)
-
-    def _employees(self, domain=(), fields=EMPLOYEE_FIELDS):
-        """{(user_id, company_id): employee} of the lines' people (``domain`` narrows them)."""
+    def _employees(self):
+        """{(user_id, company_id): employee} of the lines' people."""
         employees = (
             self.env["hr.employee"]
             .sudo()
             .with_context(active_test=False)
             .search_fetch(
-                [
-                    ("user_id", "in", self.user_id.ids),
-                    ("company_id", "in", self.company_id.ids),
-                    *domain,
-                ],
-                ["user_id", "company_id", *fields],
+                [("user_id", "in", self.user_id.ids), ("company_id", "in", self.company_id.ids)],
+                ["user_id", "company_id", *EMPLOYEE_FIELDS],
             )
         )
         return {(emp.user_id.id, emp.company_id.id): emp for emp in employees}

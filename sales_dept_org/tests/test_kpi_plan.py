@@ -187,7 +187,7 @@ class TestKpiPlan(KpiCommon):
         with self.assertRaisesRegex(
             ValidationError, "cannot be negative:\nCalls made / Jan Hunter"
         ):
-            self.plan.line_ids[0].target = -1
+            self.plan.line_ids.filtered(lambda line: line.user_id == self.user_hunter).target = -1
         with self.assertRaisesRegex(ValidationError, "Backwards ends before it starts"):
             self.Plan.create(
                 {"name": "Backwards", "date_from": date(2026, 3, 5), "date_to": date(2026, 3, 1)}
@@ -204,11 +204,140 @@ class TestKpiPlan(KpiCommon):
         ]
         march = (date(2026, 3, 1), date(2026, 3, 31))
         self.Plan._get_targets(self.people, *march)
-        # lines, the trainees among them (the others' whole-month targets need
-        # no calendar), then for the trainee's lines: employees, the trainee's
-        # plan, then per calendar: attendances, resources, calendar, attendance
-        # lines, leaves (search and read)
+        # the lines with their stored day targets: no calendar is read
         for users in (self.people, self.people | extra):
-            self.env.invalidate_all()
-            with self.assertQueryCount(10):
-                self.Plan._get_targets(users, *march)
+            for by_day in (False, True):
+                self.env.invalidate_all()
+                with self.assertQueryCount(1):
+                    self.Plan._get_targets(users, *march, group_by_day=by_day)
+
+    def test_several_ranges_in_one_query(self):
+        hunter, closer, _farmer = self.people.ids
+        calls = self.calls.id
+        ranges = [
+            (date(2026, 3, 1), date(2026, 3, 3)),  # Sunday, then 2 days of 100
+            (date(2026, 3, 16), date(2026, 3, 16)),  # the hunter's leave
+            (date(2026, 2, 20), date(2026, 2, 25)),  # before the plan
+            (date(2026, 3, 30), date(2026, 4, 5)),  # the plan's last 2 days
+        ]
+        self.Plan._get_range_targets(self.people, ranges)  # warm the caches
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            targets = self.Plan._get_range_targets(self.people, ranges)
+        self.assertEqual(targets[calls, hunter], [200.0, 0.0, 0.0, 200.0])
+        self.assertEqual(targets[calls, closer], [200.0, 100.0, 0.0, 200.0])
+
+    def test_leave_recorded_after_the_plan_respreads_its_days(self):
+        closer = self.user_closer.id
+        calls = self.calls.id
+        # the closer: 21 working days of 100; a leave on Wednesday 18 March
+        # leaves 20: 2100 / 20 = 105 a day
+        leave = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Dentist",
+                "calendar_id": self.env.company.resource_calendar_id.id,
+                "resource_id": self.employee_closer.resource_id.id,
+                "date_from": datetime(2026, 3, 18, 0, 0),
+                "date_to": datetime(2026, 3, 18, 23, 59),
+            }
+        )
+        days = self.targets(date(2026, 3, 1), date(2026, 3, 31), by_day=True)
+        self.assertEqual(days[calls, closer, date(2026, 3, 18)], 0.0)
+        self.assertEqual(days[calls, closer, date(2026, 3, 19)], 105.0)
+        self.assertEqual(days[calls, self.user_hunter.id, date(2026, 3, 18)], 100.0)
+        leave.write(
+            {"date_from": datetime(2026, 3, 19, 0, 0), "date_to": datetime(2026, 3, 19, 23, 59)}
+        )
+        days = self.targets(date(2026, 3, 1), date(2026, 3, 31), by_day=True)
+        self.assertEqual(days[calls, closer, date(2026, 3, 18)], 105.0)
+        self.assertEqual(days[calls, closer, date(2026, 3, 19)], 0.0)
+        leave.unlink()
+        days = self.targets(date(2026, 3, 1), date(2026, 3, 31), by_day=True)
+        self.assertEqual(days[calls, closer, date(2026, 3, 19)], 100.0)
+
+    def test_public_holiday_recorded_after_the_plan_respreads_everybody(self):
+        hunter, closer, _farmer = self.people.ids
+        calls = self.calls.id
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Extra holiday",
+                "calendar_id": self.env.company.resource_calendar_id.id,
+                "date_from": datetime(2026, 3, 20, 0, 0),
+                "date_to": datetime(2026, 3, 20, 23, 59),
+            }
+        )
+        days = self.targets(date(2026, 3, 1), date(2026, 3, 31), by_day=True)
+        self.assertEqual(days[calls, closer, date(2026, 3, 20)], 0.0)
+        self.assertEqual(days[calls, hunter, date(2026, 3, 20)], 0.0)
+        self.assertEqual(days[calls, closer, date(2026, 3, 2)], 105.0)  # 2100 / 20
+        # the hunter: 1900 over 18 days, still exactly to the cent
+        self.assertEqual(self.targets(date(2026, 3, 1), date(2026, 3, 31))[calls, hunter], 1900.0)
+
+    def test_trainee_period_set_after_the_plan_scales_the_target(self):
+        line = self.plan.line_ids.filtered(lambda line: line.user_id == self.user_closer)
+        self.assertEqual(line.effective_target, 2100.0)
+        # as the farmer: 9 adaptation days at half, 12 full of 21 -> 2100 * 132 / 168
+        self.employee_closer.write({"is_trainee": True, "adaptation_end_date": date(2026, 3, 13)})
+        self.assertEqual(line.effective_target, 1650.0)
+        days = self.targets(date(2026, 3, 1), date(2026, 3, 31), by_day=True)
+        self.assertEqual(days[self.calls.id, self.user_closer.id, date(2026, 3, 2)], 50.0)
+        self.employee_closer.is_trainee = False
+        self.assertEqual(line.effective_target, 2100.0)
+
+    def test_working_hours_changed_respread_the_periods_not_over(self):
+        """February 2027 (20 weekdays, from Monday the 1st) is still ahead;
+        March 2026 is closed and keeps the targets it was measured on."""
+        closer, calls = self.user_closer.id, self.calls.id
+        self.Plan.create(
+            {
+                "name": "North February",
+                "team_id": self.team_north.id,
+                "date_from": date(2027, 2, 1),
+                "date_to": date(2027, 2, 28),
+                "line_ids": [
+                    Command.create({"metric_id": calls, "user_id": closer, "target": 2000})
+                ],
+            }
+        )
+        february = (date(2027, 2, 1), date(2027, 2, 28))
+        self.assertEqual(self.targets(*february, by_day=True)[calls, closer, date(2027, 2, 5)], 100)
+        company_calendar = self.env.company.resource_calendar_id
+        four_days = self.env["resource.calendar"].create(
+            {
+                "name": "Monday to Thursday",
+                "tz": company_calendar.tz,
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {weekday}",
+                            "dayofweek": str(weekday),
+                            "hour_from": 8,
+                            "hour_to": 16,
+                            "day_period": "morning",
+                        }
+                    )
+                    for weekday in range(4)
+                ],
+            }
+        )
+        # 16 days from Monday to Thursday: 125 a day, Fridays nothing
+        self.employee_closer.resource_calendar_id = four_days
+        days = self.targets(*february, by_day=True)
+        self.assertEqual(days[calls, closer, date(2027, 2, 4)], 125.0)
+        self.assertEqual(days[calls, closer, date(2027, 2, 5)], 0.0)
+        march = self.targets(date(2026, 3, 1), date(2026, 3, 31), by_day=True)
+        self.assertEqual(march[calls, closer, date(2026, 3, 6)], 100.0)  # a Friday, as before
+        # Fridays added to the calendar: 20 days again
+        four_days.attendance_ids = [
+            Command.create(
+                {
+                    "name": "Friday",
+                    "dayofweek": "4",
+                    "hour_from": 8,
+                    "hour_to": 16,
+                    "day_period": "morning",
+                }
+            )
+        ]
+        days = self.targets(*february, by_day=True)
+        self.assertEqual(days[calls, closer, date(2027, 2, 5)], 100.0)
