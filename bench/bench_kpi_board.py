@@ -65,4 +65,6 @@ def run(bench):
     if len(rows) != 10 or sorted(row["rank"] for row in rows) != list(range(1, 11)):
         raise AssertionError(f"the board should rank 10 people: {rows}")
     bench.note(f"board: {bench.queries(board)} queries for 10 people, {len(metrics)} metrics")
-    bench.report("kpi_board", bench.compare(board, leads, repeat=5), TARGET)
+    # nine medians: a board opens in tens of ms, where a busy machine's noise
+    # moves five runs by a fifth
+    bench.report("kpi_board", bench.compare(board, leads, repeat=9), TARGET)

@@ -15,8 +15,8 @@ Batch API (issues 6 and 7 read facts only through it)::
 Values of an average metric are sum/count over the whole period. Days before
 a metric's ``facts_stored_until`` are read from ``sales.kpi.fact`` (one query
 for all metrics), later days live from the source records: one grouped query
-per metric for all people at once, all sent as one statement. Two queries at
-most, whatever the number of people and metrics. Facts are read as superuser
+per metric for all people at once, all sent as one statement: one query,
+whatever the number of people and metrics. Facts are read as superuser
 within ``env.companies``: callers decide who may see them.
 """
 
@@ -279,37 +279,15 @@ class SalesKpiMetric(models.Model):
     def _read_fact_parts(self, users, date_from, date_to, group_by_day=False):
         """{key: (amount, count)}: the sums that add up over days and people
         (an average is amount/count only at the end)."""
-        parts = defaultdict(lambda: [0.0, 0])
         if not users or not self or date_from > date_to:
             return {}
+        # rows of (metric_id, user_id, day, company_id, amount, count), one
+        # grouped query for the stored days of all metrics and one per metric
+        # for its live days, all sent as one statement: one round trip
+        queries = []
         stored = self.filtered(lambda m: m.facts_stored_until and m.facts_stored_until >= date_from)
         if stored:
-            # each metric's stored days only (usually one bound for all)
-            until = defaultdict(list)
-            for metric in stored:
-                until[min(metric.facts_stored_until, date_to)].append(metric.id)
-            stored_days = expression.OR(
-                [[("metric_id", "in", ids), ("date", "<=", day)] for day, ids in until.items()]
-            )
-            domain = [
-                ("user_id", "in", users.ids),
-                ("date", ">=", date_from),
-                ("company_id", "in", self.env.companies.ids),
-            ]
-            facts = (
-                self.env["sales.kpi.fact"]
-                .sudo()
-                ._read_group(
-                    expression.AND([stored_days, domain]),
-                    ["metric_id", "user_id"] + (["date:day"] if group_by_day else []),
-                    ["amount:sum", "record_count:sum"],
-                )
-            )
-            for metric, user, *day, amount, count in facts:
-                key = (metric.id, user.id, *day)
-                parts[key][0] += amount
-                parts[key][1] += count
-        live = []
+            queries.append(stored._stored_facts_sql(users, date_from, date_to, group_by_day))
         for metric in self:
             live_from = date_from
             if metric.facts_stored_until and metric.facts_stored_until >= date_from:
@@ -318,14 +296,52 @@ class SalesKpiMetric(models.Model):
                 continue
             select = metric._source_sql(users, live_from, date_to, by_day=group_by_day)
             if select:
-                live.append(SQL("SELECT %s, source.* FROM (%s) AS source", metric.id, select))
-        # every metric's grouped query in one statement: one round trip
-        rows = self.env.execute_query(SQL(" UNION ALL ").join(live)) if live else []
+                queries.append(SQL("SELECT %s, source.* FROM (%s) AS source", metric.id, select))
+        parts = defaultdict(lambda: [0.0, 0])
+        rows = self.env.execute_query(SQL(" UNION ALL ").join(queries)) if queries else []
         for metric_id, user_id, day, _company_id, amount, count in rows:
             key = (metric_id, user_id, day) if group_by_day else (metric_id, user_id)
             parts[key][0] += amount
             parts[key][1] += count
         return {key: tuple(value) for key, value in parts.items()}
+
+    def _stored_facts_sql(self, users, date_from, date_to, by_day):
+        """The grouped query of these metrics' stored days (each metric's own,
+        usually one bound for all), in the rows of ``_read_fact_parts``."""
+        until = defaultdict(list)
+        for metric in self:
+            until[min(metric.facts_stored_until, date_to)].append(metric.id)
+        Fact = self.env["sales.kpi.fact"].sudo()
+        query = Fact._search(
+            expression.AND(
+                [
+                    expression.OR(
+                        [
+                            [("metric_id", "in", ids), ("date", "<=", day)]
+                            for day, ids in until.items()
+                        ]
+                    ),
+                    [
+                        ("user_id", "in", users.ids),
+                        ("date", ">=", date_from),
+                        ("company_id", "in", self.env.companies.ids),
+                    ],
+                ]
+            )
+        )
+        query.groupby = SQL("1, 2, 3")
+
+        def column(name):
+            return Fact._field_to_sql(Fact._table, name, query)
+
+        return query.select(
+            column("metric_id"),
+            column("user_id"),
+            column("date") if by_day else SQL("NULL::date"),
+            SQL("NULL::integer"),
+            SQL("SUM(%s)", column("amount")),
+            SQL("SUM(%s)", column("record_count")),
+        )
 
     def _source_sql(self, users, date_from, date_to, by_day=True):
         """One grouped query over the source records, selecting rows of
