@@ -2,8 +2,10 @@
 month to date, with today's and tomorrow's plan, today's fact and the money of
 the day.
 
-Every figure is computed for all rows at once through the batch APIs
-(``sales.kpi.plan._get_targets``, ``sales.kpi.metric._read_facts``) plus one
+Every figure is computed for all rows at once through the batch APIs (one
+query for the targets of the month to date, today and tomorrow:
+``sales.kpi.plan._get_range_targets``; one for the facts of the days before
+today and one for today's: ``sales.kpi.metric._read_fact_parts``) plus one
 grouped query for the invoices due today, so opening a board costs the same
 number of queries for 3 people or 30. The team sees the ranking; money
 figures are shown only to their owner, the team head and the director.

@@ -207,7 +207,7 @@ class TestKpiBoard(KpiCommon):
             self.assertEqual(
                 sorted(row["rank"] for row in rows), list(range(1, len(team.member_ids) + 1))
             )
-        # 2 people or 10: the same queries (one per metric, not per person)
+        # 2 people or 10: the same queries (none per person)
         self.assertEqual(counts[0], counts[1])
 
     # pivot and graph: the web client asks read_group for "field:aggregator"
