@@ -221,11 +221,12 @@ class SalesDigestPost(models.Model):
         payments = self.env.ref(PAYMENTS_METRIC, raise_if_not_found=False)
         metrics = sorted(plan_fact, key=lambda m: (m != payments, not m.is_money, m.sequence, m.id))
         members = self.team_id.member_ids.sorted("name")
+        text = self.env["sales.kpi.metric"]._value_formatter(self.company_id.currency_id)
 
         def cell(metric, plan, fact):
             return Markup('<td class="text-end">%s / %s</td>') % (
-                metric._format_value(fact, self.company_id.currency_id),
-                metric._format_value(plan, self.company_id.currency_id),
+                text(metric, fact),
+                text(metric, plan),
             )
 
         rows = []

@@ -212,14 +212,10 @@ class SalesKpiMetric(models.Model):
                 model = model.env[field.comodel_name]
         return None, field
 
-    def _format_value(self, value, currency):
-        """A figure of this metric as the board and the digests show it."""
-        self.ensure_one()
-        return self._value_formatter(currency)(self, value)
-
     @api.model
     def _value_formatter(self, currency):
-        """format(metric, value) -> text: money in ``currency`` laid out as
+        """format(metric, value) -> text, a figure as the board and the
+        digests show it: money in ``currency`` laid out as
         ``format_amount`` does, an average with 2 decimals, counts without.
         The language is looked up once for the many figures of a board
         (``format_amount`` looks it up for each: a third of its time), and

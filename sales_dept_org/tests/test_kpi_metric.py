@@ -222,15 +222,17 @@ class TestKpiMetric(KpiCommon):
         for lang in ("en_US", "pl_PL"):
             env = self.env(context=dict(self.env.context, lang=lang))
             for currency in (self.env.ref("base.USD"), self.env.ref("base.PLN")):
+                text = self.Metric.with_env(env)._value_formatter(currency)
                 for value in (1234567.891, -50.5, 0.0):
                     self.assertEqual(
-                        revenue.with_env(env)._format_value(value, currency),
+                        text(revenue, value),
                         format_amount(env, value, currency),
                         (lang, currency.name, value),
                     )
-        self.assertEqual(calls._format_value(12.0, self.env.company.currency_id), "12")
-        self.assertEqual(calls._format_value(2.5, self.env.company.currency_id), "2.50")
-        self.assertEqual(average._format_value(62.5, self.env.company.currency_id), "62.50")
+        text = self.Metric._value_formatter(self.env.company.currency_id)
+        self.assertEqual(text(calls, 12.0), "12")
+        self.assertEqual(text(calls, 2.5), "2.50")
+        self.assertEqual(text(average, 62.5), "62.50")
 
     def test_changed_metric_forgets_stored_facts(self):
         revenue = self.metric("revenue_won")
