@@ -71,12 +71,7 @@ class ResCompany(models.Model):
         result = super().write(vals)
         if "resource_calendar_id" in vals:
             # people without an employee work to their company's calendar
-            self.env["sales.kpi.plan.line"]._respread(
-                [
-                    ("company_id", "in", self.ids),
-                    ("date_to", ">=", fields.Date.context_today(self)),
-                ]
-            )
+            self.env["sales.kpi.plan.line"]._respread_not_over([("company_id", "in", self.ids)])
         return result
 
     def _sales_digest_tz(self):

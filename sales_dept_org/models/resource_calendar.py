@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 
 # what changes the working hours of a calendar's days, besides its attendances
 HOURS_FIELDS = ("tz", "two_weeks_calendar")
@@ -14,11 +14,10 @@ class ResourceCalendar(models.Model):
         return result
 
     def _respread_kpi_targets(self):
-        """The targets of people who may work to these calendars, for the
-        periods not over yet: a closed month keeps the targets it was paid on."""
+        """The targets of people who may work to these calendars."""
         if not self:
             return
-        domain = [("date_to", ">=", fields.Date.context_today(self))]
+        domain = []
         if all(self.sudo().mapped("company_id")):
             domain.append(("company_id", "in", self.sudo().company_id.ids))
-        self.env["sales.kpi.plan.line"]._respread(domain)
+        self.env["sales.kpi.plan.line"]._respread_not_over(domain)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 
 # what changes the working hours of a person
 HOURS_FIELDS = ("calendar_id", "tz", "user_id")
@@ -14,8 +14,5 @@ class ResourceResource(models.Model):
         result = super().write(vals)
         users |= self.user_id
         if users:
-            # from today on, as for a calendar's hours
-            self.env["sales.kpi.plan.line"]._respread(
-                [("user_id", "in", users.ids), ("date_to", ">=", fields.Date.context_today(self))]
-            )
+            self.env["sales.kpi.plan.line"]._respread_not_over([("user_id", "in", users.ids)])
         return result

@@ -315,6 +315,13 @@ class SalesKpiPlanLine(models.Model):
             self.env.add_to_compute(self._fields["day_targets"], lines)
             lines.invalidate_recordset(["effective_target"])
 
+    @api.model
+    def _respread_not_over(self, domain):
+        """``_respread`` for a change of working hours (a calendar, a person's
+        calendar): the periods not over yet only, so that a closed month
+        keeps the targets it was measured and paid on."""
+        self._respread([*domain, ("date_to", ">=", fields.Date.context_today(self))])
+
     def _day_targets(self):
         """{line: {day: target}} for person lines: trainee scaling, then the
         spread by each person's working hours of each day."""
