@@ -39,6 +39,14 @@ def _month_start(day):
     return day.replace(day=1)
 
 
+def _days_in_range(first_day, amounts, date_from, date_to):
+    """(offset of the first, day targets) of a line's stored days that fall
+    from ``date_from`` to ``date_to``; none for a range before or after it."""
+    start = max((date_from - first_day).days, 0)
+    stop = max((date_to - first_day).days + 1, 0)
+    return start, amounts[start:stop]
+
+
 # what spreading a person's target needs of their employee
 EMPLOYEE_FIELDS = ("resource_id", "resource_calendar_id", "is_trainee", "adaptation_end_date")
 
@@ -138,10 +146,8 @@ class SalesKpiPlan(models.Model):
         for metric_id, user_id, first_day, amounts in self._day_target_rows(
             users, date_from, date_to
         ):
-            start = max((date_from - first_day).days, 0)
-            for offset, amount in enumerate(
-                amounts[start : (date_to - first_day).days + 1], start=start
-            ):
+            start, days = _days_in_range(first_day, amounts, date_from, date_to)
+            for offset, amount in enumerate(days, start=start):
                 result[metric_id, user_id, first_day + timedelta(days=offset)] += amount
         return {key: round(amount, 2) for key, amount in result.items()}
 
@@ -156,9 +162,7 @@ class SalesKpiPlan(models.Model):
         ):
             sums = result[metric_id, user_id]
             for index, (date_from, date_to) in enumerate(ranges):
-                start = max((date_from - first_day).days, 0)
-                stop = max((date_to - first_day).days + 1, 0)  # a range before the line: none
-                sums[index] += sum(amounts[start:stop])
+                sums[index] += sum(_days_in_range(first_day, amounts, date_from, date_to)[1])
         # targets are kept to the cent: drop the float noise of the sums
         return {key: [round(amount, 2) for amount in sums] for key, sums in result.items()}
 
