@@ -41,6 +41,10 @@ def hand_facts(env, metrics, users, date_from, date_to, tz, by_day=True):
           WHERE m.date >= %s AND m.date < %s AND m.create_uid IN %s""",
         start, end, ids,
     )  # fmt: skip
+    order_amounts = SQL(
+        "SELECT o.user_id, %s, SUM(o.amount_untaxed), COUNT(*) %s GROUP BY 1, 2",
+        day(SQL("o.date_order")), orders,
+    )  # fmt: skip
     daily = SQL(
         """FROM sales_discipline_daily d WHERE d.date BETWEEN %s AND %s AND d.user_id IN %s
             AND (d.company_id IN %s OR d.company_id IS NULL)""",
@@ -63,14 +67,9 @@ def hand_facts(env, metrics, users, date_from, date_to, tz, by_day=True):
                 GROUP BY 1, 2""",
             day(SQL("l.date_conversion")), start, end, ids, companies,
         ),
-        "sales_ordered": SQL(
-            "SELECT o.user_id, %s, SUM(o.amount_untaxed), COUNT(*) %s GROUP BY 1, 2",
-            day(SQL("o.date_order")), orders,
-        ),
-        "average_order": SQL(
-            "SELECT o.user_id, %s, SUM(o.amount_untaxed), COUNT(*) %s GROUP BY 1, 2",
-            day(SQL("o.date_order")), orders,
-        ),
+        "sales_ordered": order_amounts,
+        # the same parts: an average is amount / count, taken by the caller
+        "average_order": order_amounts,
         "new_customers": SQL(
             "SELECT o.user_id, %s, COUNT(*), COUNT(*) %s AND o.is_first_purchase GROUP BY 1, 2",
             day(SQL("o.date_order")), orders,
