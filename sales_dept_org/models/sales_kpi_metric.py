@@ -29,7 +29,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, create_index, float_repr, index_exists
+from odoo.tools import SQL, create_index, float_repr
 from odoo.tools.misc import get_lang
 from odoo.tools.safe_eval import safe_eval
 
@@ -115,15 +115,6 @@ class SalesKpiMetric(models.Model):
             ("sale_order_sales_kpi_user_date_idx", "sale_order", ["user_id", "date_order"], ""),
         ):  # fmt: skip
             create_index(self.env.cr, name, table, columns, where=where)
-        # payments are dated by the payment's line: from a day's lines to their
-        # reconciliations without visiting the table (else the planner prefers
-        # to scan every reconciliation, 3x slower for the board's day)
-        if not index_exists(self.env.cr, "account_partial_reconcile_sales_kpi_credit_idx"):
-            self.env.cr.execute(
-                """CREATE INDEX account_partial_reconcile_sales_kpi_credit_idx
-                       ON account_partial_reconcile (credit_move_id)
-                       INCLUDE (debit_move_id, amount, company_id)"""
-            )
 
     SOURCE_FIELDS = ("model_id", "date_field", "user_field", "measure", "measure_field", "domain")
 

@@ -68,8 +68,19 @@ class TestMigrations(TransactionCase):
             SQL("UPDATE sales_kpi_metric SET date_field = 'credit_move_id.date' WHERE id IN %s",
                 (payments.id, custom.id))
         )  # fmt: skip
+        # the 18.0.1.0.1 covering index of the old path
+        cr.execute(
+            "CREATE INDEX account_partial_reconcile_sales_kpi_credit_idx"
+            " ON account_partial_reconcile (credit_move_id) INCLUDE (debit_move_id, amount)"
+        )
 
         _script("18.0.1.0.2", "pre-migrate.py").migrate(cr, "18.0.1.0.1")
+
+        cr.execute(
+            "SELECT 1 FROM pg_indexes"
+            " WHERE indexname = 'account_partial_reconcile_sales_kpi_credit_idx'"
+        )
+        self.assertFalse(cr.fetchall())
 
         cr.execute(
             SQL("SELECT id, date_field FROM sales_kpi_metric WHERE id IN %s",
