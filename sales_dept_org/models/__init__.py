@@ -4,6 +4,10 @@ from . import hr_employee_public
 from . import sales_dept_demo
 from . import crm_team
 from . import crm_lead
+from . import crm_lead_stage_rules
+from . import crm_lead_stage_log
+from . import crm_lead_tasks
+from . import crm_lead_handoff
 from . import mail_activity
 from . import sales_lead_stage_log
 from . import sales_discipline_daily
