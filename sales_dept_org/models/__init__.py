@@ -32,5 +32,7 @@ from . import sales_dept_demo_kpi
 from . import sales_bonus_scheme
 from . import sales_bonus_line
 from . import sales_bonus_sheet
+from . import sales_bonus_sheet_compute
+from . import sales_bonus_sheet_clawback
 from . import sales_bonus_instant
 from . import sales_dept_demo_pay

@@ -1,0 +1,354 @@
+"""sales.bonus.sheet: computing a month. Everyone's plan and fact of the
+month read in batches, one pay line per person through the engine
+(``engine/pay.py``: fixed, soft and bonus parts, tiers, cap), the clawbacks
+of locked months added (``sales_bonus_sheet_clawback.py``), and the lines
+written so that computing twice leaves the same records."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.fields import Command
+from odoo.tools import float_compare, float_round
+
+from ..engine import pay
+from .sales_bonus_scheme import to_decimal
+
+DISCIPLINE_COUNTS = ("leads_without_task", "overdue_tasks", "missing_data", "stage_overrides")
+
+
+class SalesBonusSheet(models.Model):
+    _inherit = "sales.bonus.sheet"  # pylint: disable=consider-merging-classes-inherited
+
+    def _compute_sheet(self):
+        """Computes the month's lines of this sheet, under the month lock."""
+        self.ensure_one()
+        self._lock_month()
+        self._check_unlocked()
+        employees = self._bonus_employees()
+        schemes = self.env["sales.bonus.scheme"]._schemes_for_employees(employees)
+        metrics = self.env["sales.bonus.scheme"].union(*schemes.values()).metric_ids.metric_id
+        context = {
+            "schemes": schemes,
+            "params": self._scheme_params(set(schemes.values())),
+            "teams": self._teams_by_user(employees.user_id),
+            "plan_fact": self._get_plan_fact(employees.user_id, metrics),
+            "discipline": self._get_discipline_totals(employees.user_id),
+            "instant": self._get_instant_amounts(employees),
+        }
+        vals_list = [self._prepare_pay_line_vals(employee, context) for employee in employees]
+        vals_list += self._prepare_clawback_vals()
+        self._sync_lines(vals_list)
+        vals = {"computed_on": fields.Datetime.now(), "note": self._notes(context)}
+        if self.state != "computed":  # rewriting it would recompute every line's state
+            vals["state"] = "computed"
+        self.write(vals)
+
+    def _scheme_params(self, schemes):
+        """What the engine needs of each scheme, read once per scheme, not per person."""
+        params = {}
+        for scheme in schemes:
+            target = scheme.currency_id._convert(
+                scheme.target_pay, self.currency_id, self.company_id, self.date_to
+            )
+            params[scheme.id] = {
+                "target": to_decimal(target),
+                "shares": scheme._pay_shares(),
+                "cap": scheme._pay_cap(),
+                "tiers": scheme._pay_tiers(),
+                "snapshot": scheme._pay_snapshot(),
+                "metrics": [(line.metric_id, line.weight) for line in scheme.metric_ids],
+            }
+        return params
+
+    def _bonus_employees(self):
+        return self.env["hr.employee"].search_fetch(
+            [("company_id", "=", self.company_id.id), ("sales_role", "!=", False)],
+            ["company_id", "sales_role", "user_id"],
+            order="id",
+        )
+
+    @api.model
+    def _teams_by_user(self, users):
+        """{user id: team}: the team a head leads, else the first team a person is in."""
+        teams = {}
+        for team in self.env["crm.team"].search_fetch(
+            [("user_id", "in", users.ids)], ["user_id"], order="id desc"
+        ):
+            teams[team.user_id.id] = team
+        for member in self.env["crm.team.member"].search_fetch(
+            [("user_id", "in", users.ids)], ["user_id", "crm_team_id"], order="id desc"
+        ):
+            teams.setdefault(member.user_id.id, member.crm_team_id)
+        return teams
+
+    def _get_plan_fact(self, users, metrics):
+        """{(user id, metric id): (plan, fact)} of the sheet's month for these
+        KPI metrics (sales.kpi.metric: shipped or added by an admin).
+
+        Read through the KPI batch API: the targets of everyone at once, then
+        the facts, one query per metric for everyone, whatever the number of
+        people. Pairs with neither a plan nor a fact are left out.
+        """
+        if not users or not metrics:
+            return {}
+        # the sheet's company only: a person's plan or deals elsewhere are not its pay
+        in_company = {"allowed_company_ids": self.company_id.ids}
+        targets = (
+            self.env["sales.kpi.plan"]
+            .sudo()
+            .with_context(**in_company)
+            ._get_targets(users, self.date_from, self.date_to)
+        )
+        facts = (
+            metrics.sudo()
+            .with_context(**in_company)
+            ._read_facts(users, self.date_from, self.date_to)
+        )
+        wanted = set(metrics.ids)
+        # a target is the sum of its day parts: round it back to the cent, so
+        # that a plan met exactly is 100% and not 99.999...% (below the step)
+        return {
+            (user_id, metric_id): (
+                float_round(targets.get((metric_id, user_id), 0.0), precision_digits=2),
+                float_round(facts.get((metric_id, user_id), 0.0), precision_digits=2),
+            )
+            for metric_id, user_id in set(targets) | set(facts)
+            if metric_id in wanted
+        }
+
+    @api.model
+    def _metric_label(self, metric_vals):
+        return self.env["sales.kpi.metric"].browse(metric_vals["metric_id"]).name
+
+    def _get_discipline_totals(self, users):
+        """{user id: {count name: month total}} and the number of days counted,
+        from the daily counts (sales.discipline.daily); None while not recorded."""
+        if "sales.discipline.daily" not in self.env:
+            return None
+        Daily = self.env["sales.discipline.daily"]
+        domain = [
+            ("company_id", "in", [self.company_id.id, False]),
+            ("date", ">=", self.date_from),
+            ("date", "<=", self.date_to),
+        ]
+        days = len(Daily._read_group(domain, ["date:day"]))
+        groups = Daily._read_group(
+            domain + [("user_id", "in", users.ids)],
+            ["user_id"],
+            [f"{count}:sum" for count in DISCIPLINE_COUNTS],
+        )
+        totals = {
+            user.id: dict(zip(DISCIPLINE_COUNTS, sums, strict=True)) for user, *sums in groups
+        }
+        return {"days": days, "totals": totals}
+
+    def _get_instant_amounts(self, employees):
+        groups = self.env["sales.bonus.instant"]._read_group(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("employee_id", "in", employees.ids),
+                ("date", ">=", self.date_from),
+                ("date", "<=", self.date_to),
+            ],
+            ["employee_id"],
+            ["amount:sum"],
+        )
+        return {employee.id: amount for employee, amount in groups}
+
+    @api.model
+    def _discipline_penalties(self):
+        return pay.DEFAULT_PENALTIES
+
+    def _discipline_score(self, user, discipline):
+        if discipline is None:
+            return pay.HUNDRED
+        totals = discipline["totals"].get(user.id, {})
+        return pay.discipline_score(totals, discipline["days"], self._discipline_penalties())
+
+    def _prepare_pay_line_vals(self, employee, context):
+        scheme = context["schemes"].get(employee.id)
+        user = employee.user_id
+        vals = {
+            "line_type": "pay",
+            "employee_id": employee.id,
+            "user_id": user.id,
+            "team_id": context["teams"].get(user.id, self.env["crm.team"]).id,
+            "sales_role": employee.sales_role,
+            "instant_amount": context["instant"].get(employee.id, 0.0),
+        }
+        if not scheme:
+            return dict(vals, note=self.env._("No bonus scheme for this role or person."))
+        params = context["params"][scheme.id]
+        metric_vals, results = self._prepare_metric_vals(params, user, context)
+        score = self._discipline_score(user, context["discipline"])
+        result = pay.compute_pay(
+            params["target"],
+            params["shares"],
+            score,
+            results,
+            params["cap"],
+            self.currency_id.decimal_places,
+        )
+        missing = [self._metric_label(vals) for vals in metric_vals if not vals["plan"]]
+        return dict(
+            vals,
+            scheme_id=scheme.id,
+            scheme_snapshot=params["snapshot"],
+            target_pay=float(params["target"]),
+            fixed_amount=float(result.fixed),
+            discipline_score=float(score),
+            soft_target=float(result.soft_target),
+            soft_amount=float(result.soft),
+            bonus_target=float(result.bonus_target),
+            bonus_payout=float(result.bonus_payout),
+            bonus_amount=float(result.bonus),
+            metric_line_ids=metric_vals,
+            next_tier_note=self._next_tier_note(metric_vals),
+            note=self.env._("No plan for: %s", ", ".join(missing)) if missing else False,
+        )
+
+    def _prepare_metric_vals(self, params, user, context):
+        tiers = params["tiers"]
+        metric_vals, weighted = [], []
+        for metric, weight in params["metrics"]:
+            plan, fact = context["plan_fact"].get((user.id, metric.id), (0.0, 0.0))
+            reached = pay.attainment(to_decimal(plan), to_decimal(fact))
+            weighted.append((to_decimal(weight), reached))
+            upcoming = pay.next_tier(tiers, reached)
+            to_next = (
+                max(
+                    Decimal(0),
+                    to_decimal(plan) * upcoming.attainment_from / pay.HUNDRED - to_decimal(fact),
+                )
+                if upcoming and plan
+                else Decimal(0)
+            )
+            metric_vals.append(
+                {
+                    "metric_id": metric.id,
+                    "weight": weight,
+                    "plan": plan,
+                    "fact": fact,
+                    "attainment": float(round(reached, 2)),
+                    "payout": float(round(pay.tier_payout(tiers, reached), 2)),
+                    "to_next_tier": float(round(to_next, 2)),
+                    "next_tier_payout": float(upcoming.payout_from) if upcoming else 0.0,
+                }
+            )
+        return metric_vals, pay.metric_results(tiers, weighted)
+
+    @api.model
+    def _next_tier_note(self, metric_vals):
+        return "; ".join(
+            self._next_tier_step(vals) for vals in metric_vals if vals["to_next_tier"] > 0
+        )
+
+    @api.model
+    def _next_tier_step(self, vals):
+        # formatted before the call: the translation extractor cannot read
+        # f-strings among the arguments of _() (it skipped this whole file)
+        needed = format(vals["to_next_tier"], ",.2f")
+        payout = format(vals["next_tier_payout"], "g")
+        return self.env._(
+            "%(metric)s: %(needed)s more pays %(payout)s%% of the bonus",
+            metric=self._metric_label(vals),
+            needed=needed,
+            payout=payout,
+        )
+
+    def _notes(self, context):
+        if context["discipline"] is None:
+            return self.env._(
+                "The daily discipline counts are not recorded yet: the soft part is paid "
+                "in full (score 100%)."
+            )
+        return False
+
+    # ------------------------------------------------------------------
+    # writing the lines: unchanged lines are left alone, so computing twice
+    # gives the same records with the same values
+    # ------------------------------------------------------------------
+    def _sync_lines(self, vals_list):
+        Line = self.env["sales.bonus.line"]
+        current = Line.search_fetch(
+            [("sheet_id", "=", self.id)],
+            ["employee_id", "line_type", "origin_line_id", "vals_digest"],
+            order="id",
+        )
+        existing = {
+            (line.employee_id.id, line.line_type, line.origin_line_id.id): line for line in current
+        }
+        to_create = []
+        for vals in vals_list:
+            full = dict(self._blank_line_vals(), **vals)
+            digest = self._line_digest(full)
+            key = (vals["employee_id"], vals["line_type"], vals.get("origin_line_id") or False)
+            line = existing.pop(key, None)
+            if not line:
+                metrics = [Command.create(metric) for metric in full["metric_line_ids"]]
+                to_create.append(
+                    dict(full, sheet_id=self.id, metric_line_ids=metrics, vals_digest=digest)
+                )
+            elif line.vals_digest != digest:
+                line.write(dict(self._line_changes(line, full), vals_digest=digest))
+        Line.create(to_create)
+        Line.union(*existing.values()).unlink()
+
+    @api.model
+    def _line_digest(self, vals):
+        """A fingerprint of what a computation produced for a line: an unchanged
+        line is recognised without comparing it field by field."""
+        payload = json.dumps(vals, sort_keys=True, default=str)
+        return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
+
+    @api.model
+    def _blank_line_vals(self):
+        return {
+            "origin_line_id": False,
+            "scheme_id": False,
+            "scheme_snapshot": False,
+            "target_pay": 0.0,
+            "fixed_amount": 0.0,
+            "discipline_score": 0.0,
+            "soft_target": 0.0,
+            "soft_amount": 0.0,
+            "bonus_target": 0.0,
+            "bonus_payout": 0.0,
+            "bonus_amount": 0.0,
+            "instant_amount": 0.0,
+            "clawback_amount": 0.0,
+            "metric_line_ids": [],
+            "next_tier_note": False,
+            "note": False,
+        }
+
+    @api.model
+    def _line_changes(self, line, vals):
+        changes = {
+            name: value
+            for name, value in vals.items()
+            if name != "metric_line_ids" and not self._same(line, name, value)
+        }
+        metrics = {metric.metric_id.id: metric for metric in line.metric_line_ids}
+        commands = []
+        for metric_vals in vals["metric_line_ids"]:
+            metric = metrics.pop(metric_vals["metric_id"], None)
+            if not metric:
+                commands.append(Command.create(metric_vals))
+            elif any(not self._same(metric, name, value) for name, value in metric_vals.items()):
+                commands.append(Command.update(metric.id, metric_vals))
+        commands += [Command.delete(metric.id) for metric in metrics.values()]
+        if commands:
+            changes["metric_line_ids"] = commands
+        return changes
+
+    @api.model
+    def _same(self, record, name, value):
+        current = record[name]
+        if isinstance(current, models.BaseModel):
+            return current.id == (value or False)
+        if isinstance(current, float):
+            return not float_compare(current, value or 0.0, precision_digits=6)
+        return current == value
