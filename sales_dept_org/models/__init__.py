@@ -25,6 +25,7 @@ from . import resource_calendar_attendance
 from . import resource_calendar_leaves
 from . import resource_resource
 from . import sales_kpi_metric
+from . import sales_kpi_metric_facts
 from . import sales_kpi_fact
 from . import sales_kpi_plan
 from . import sales_kpi_board
