@@ -1,7 +1,6 @@
 from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
-from . import sales_dept_demo
 from . import crm_team
 from . import crm_lead
 from . import crm_lead_stage_rules
@@ -15,7 +14,6 @@ from . import res_company
 from . import res_config_settings
 from . import crm_team_member
 from . import sales_abcxyz_snapshot
-from . import sales_dept_demo_reports
 from . import sales_digest_post
 from . import sales_funnel_report
 from . import sale_order
@@ -30,11 +28,9 @@ from . import sales_kpi_fact
 from . import sales_kpi_plan
 from . import sales_kpi_plan_line
 from . import sales_kpi_board
-from . import sales_dept_demo_kpi
 from . import sales_bonus_scheme
 from . import sales_bonus_line
 from . import sales_bonus_sheet
 from . import sales_bonus_sheet_compute
 from . import sales_bonus_sheet_clawback
 from . import sales_bonus_instant
-from . import sales_dept_demo_pay

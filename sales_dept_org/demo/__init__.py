@@ -1,0 +1,4 @@
+from . import sales_dept_demo
+from . import sales_dept_demo_reports
+from . import sales_dept_demo_kpi
+from . import sales_dept_demo_pay
