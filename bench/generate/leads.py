@@ -120,7 +120,7 @@ def _story(gen, stages):
 @step("leads")
 def leads(gen):
     # the demo's offers (imported here: odoo.addons is ready once Odoo is configured)
-    from odoo.addons.sales_dept_org.demo.sales_dept_demo import OFFERS
+    from odoo.addons.sales_dept_org.demo.sales_dept_demo_leads import OFFERS
 
     env, cr = gen.env, gen.cr
     stages = env["crm.stage"].search([("team_id", "=", False)], order="sequence, id")

@@ -1,4 +1,5 @@
 from . import sales_dept_demo
+from . import sales_dept_demo_leads
 from . import sales_dept_demo_reports
 from . import sales_dept_demo_kpi
 from . import sales_dept_demo_pay
