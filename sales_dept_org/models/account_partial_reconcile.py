@@ -23,6 +23,14 @@ class AccountPartialReconcile(models.Model):
             self._fill_credit_date()
         return super()._auto_init()
 
+    def init(self):
+        create_index(
+            self.env.cr,
+            "account_partial_reconcile_credit_date_idx",
+            self._table,
+            ["credit_date", "company_id"],
+        )
+
     def _fill_credit_date(self):
         """The dates of existing reconciliations, in one statement: the ORM
         would recompute them record by record, hours on a large ledger."""
@@ -33,12 +41,4 @@ class AccountPartialReconcile(models.Model):
                      FROM account_move_line line
                     WHERE line.id = partial.credit_move_id"""
             )
-        )
-
-    def init(self):
-        create_index(
-            self.env.cr,
-            "account_partial_reconcile_credit_date_idx",
-            self._table,
-            ["credit_date", "company_id"],
         )

@@ -4,6 +4,14 @@ from odoo import fields, models
 class CrmStage(models.Model):
     _inherit = "crm.stage"
 
+    _sql_constraints = [
+        (
+            "sales_max_days_positive",
+            "CHECK(sales_max_days >= 0)",
+            "The maximum days in a stage cannot be negative.",
+        ),
+    ]
+
     responsible_role = fields.Selection(
         [("hunter", "Hunter"), ("closer", "Closer"), ("farmer", "Farmer")],
         help="The sales role that owns leads in this stage. A lead entering the "
@@ -52,14 +60,6 @@ class CrmStage(models.Model):
         translate=True,
         help="What must be true before the lead moves on; shown on the lead form.",
     )
-
-    _sql_constraints = [
-        (
-            "sales_max_days_positive",
-            "CHECK(sales_max_days >= 0)",
-            "The maximum days in a stage cannot be negative.",
-        ),
-    ]
 
     def write(self, vals):
         result = super().write(vals)

@@ -83,25 +83,6 @@ class CrmTeam(models.Model):
                 lambda member: (rank.get(member.sales_role, len(rank)), member.user_id.name or "")
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        teams = super().create(vals_list)
-        teams._sales_recompute_employee_teams(teams.user_id)
-        return teams
-
-    def write(self, vals):
-        former_leaders = self.user_id
-        result = super().write(vals)
-        if "user_id" in vals:
-            self._sales_recompute_employee_teams(former_leaders | self.user_id)
-        return result
-
-    def _sales_recompute_employee_teams(self, users):
-        """Heads belong to the team they lead: its leader is not a dependency
-        the ORM can follow from the employee, so it is marked here."""
-        employees = self.env["hr.employee"].sudo().search([("user_id", "in", users.ids)])
-        self.env.add_to_compute(self.env["hr.employee"]._fields["sales_team_id"], employees)
-
     # ------------------------------------------------------------------
     # rules
     # ------------------------------------------------------------------
@@ -138,6 +119,31 @@ class CrmTeam(models.Model):
     def _check_sales_span_of_control(self):
         self._sales_check_span(self.user_id)
 
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        teams._sales_recompute_employee_teams(teams.user_id)
+        return teams
+
+    def write(self, vals):
+        former_leaders = self.user_id
+        result = super().write(vals)
+        if "user_id" in vals:
+            self._sales_recompute_employee_teams(former_leaders | self.user_id)
+        return result
+
+    def _sales_recompute_employee_teams(self, users):
+        """Heads belong to the team they lead: its leader is not a dependency
+        the ORM can follow from the employee, so it is marked here."""
+        employees = self.env["hr.employee"].sudo().search([("user_id", "in", users.ids)])
+        self.env.add_to_compute(self.env["hr.employee"]._fields["sales_team_id"], employees)
+
+    # ------------------------------------------------------------------
+    # span of control
+    # ------------------------------------------------------------------
     @api.model
     def _sales_span_by_head(self, heads):
         """``{head: (salespeople led, teams led)}`` for the given head users."""

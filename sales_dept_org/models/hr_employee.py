@@ -35,6 +35,15 @@ class HrEmployee(models.Model):
         "or the team they lead.",
     )
 
+    # SPEC §8: a trainee's plan is scaled down until the adaptation ends.
+    is_trainee = fields.Boolean(
+        tracking=True, help="Carries a scaled target until the adaptation ends."
+    )
+    mentor_id = fields.Many2one("hr.employee", tracking=True)
+    adaptation_end_date = fields.Date(
+        tracking=True, help="Last day on which the trainee's targets are scaled down."
+    )
+
     @api.depends(
         "user_id.crm_team_member_ids.crm_team_id",
         "user_id.crm_team_member_ids.active",
@@ -82,15 +91,6 @@ class HrEmployee(models.Model):
             ]
         if problems:
             raise ValidationError("\n".join(problems))
-
-    # SPEC §8: a trainee's plan is scaled down until the adaptation ends.
-    is_trainee = fields.Boolean(
-        tracking=True, help="Carries a scaled target until the adaptation ends."
-    )
-    mentor_id = fields.Many2one("hr.employee", tracking=True)
-    adaptation_end_date = fields.Date(
-        tracking=True, help="Last day on which the trainee's targets are scaled down."
-    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -51,6 +51,20 @@ class ResCompany(models.Model):
     sales_digest_checkin_2 = fields.Float("Second check-in", default=14.0)
     sales_digest_checkin_3 = fields.Float("Third check-in", default=16.0)
 
+    sales_span_limit = fields.Integer(
+        string="Span of Control",
+        default=7,
+        help="Most salespeople one head of sales may lead (the article: 6-7).",
+    )
+    sales_span_mode = fields.Selection(
+        [("refuse", "Refuse"), ("warn", "Warn")],
+        string="Span of Control Breach",
+        default="refuse",
+        required=True,
+        help="Refuse: adding a salesperson over the limit is blocked. "
+        "Warn: it is allowed and logged on the team.",
+    )
+
     @api.constrains(*DIGEST_SLOT_FIELDS.values())
     def _check_digest_times(self):
         problems = [
@@ -67,18 +81,6 @@ class ResCompany(models.Model):
         if problems:
             raise ValidationError("\n".join(problems))
 
-    def write(self, vals):
-        result = super().write(vals)
-        if "resource_calendar_id" in vals:
-            # people without an employee work to their company's calendar
-            self.env["sales.kpi.plan.line"]._respread_not_over([("company_id", "in", self.ids)])
-        return result
-
-    def _sales_digest_tz(self):
-        """The company's time zone: its working calendar's."""
-        self.ensure_one()
-        return self.resource_calendar_id.tz or "UTC"
-
     @api.constrains(
         "abcxyz_a_limit",
         "abcxyz_b_limit",
@@ -94,20 +96,6 @@ class ResCompany(models.Model):
             self.env._("Invalid ABC-XYZ settings:"),
         )
 
-    sales_span_limit = fields.Integer(
-        string="Span of Control",
-        default=7,
-        help="Most salespeople one head of sales may lead (the article: 6-7).",
-    )
-    sales_span_mode = fields.Selection(
-        [("refuse", "Refuse"), ("warn", "Warn")],
-        string="Span of Control Breach",
-        default="refuse",
-        required=True,
-        help="Refuse: adding a salesperson over the limit is blocked. "
-        "Warn: it is allowed and logged on the team.",
-    )
-
     @api.constrains("sales_span_limit")
     def _check_sales_span_limit(self):
         wrong = self.filtered(lambda company: company.sales_span_limit < 1)
@@ -120,6 +108,18 @@ class ResCompany(models.Model):
                     ),
                 )
             )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "resource_calendar_id" in vals:
+            # people without an employee work to their company's calendar
+            self.env["sales.kpi.plan.line"]._respread_not_over([("company_id", "in", self.ids)])
+        return result
+
+    def _sales_digest_tz(self):
+        """The company's time zone: its working calendar's."""
+        self.ensure_one()
+        return self.resource_calendar_id.tz or "UTC"
 
 
 def check_abcxyz_limits(records, limit_fields, window_field, title):

@@ -36,6 +36,14 @@ class SalesAbcxyzSnapshot(models.Model):
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
 
+    _sql_constraints = [
+        (
+            "company_date_unique",
+            "UNIQUE(company_id, date)",
+            "A company has one ABC-XYZ snapshot per date.",
+        ),
+    ]
+
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -74,14 +82,6 @@ class SalesAbcxyzSnapshot(models.Model):
     line_ids = fields.One2many("sales.abcxyz.snapshot.line", "snapshot_id", readonly=True)
     customer_count = fields.Integer(readonly=True, copy=False)
     revenue_total = fields.Monetary(readonly=True, copy=False)
-
-    _sql_constraints = [
-        (
-            "company_date_unique",
-            "UNIQUE(company_id, date)",
-            "A company has one ABC-XYZ snapshot per date.",
-        ),
-    ]
 
     @api.depends("date", "company_id")
     def _compute_name(self):

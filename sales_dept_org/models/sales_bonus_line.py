@@ -59,6 +59,17 @@ class SalesBonusLine(models.Model):
     scheme_snapshot = fields.Json(groups="sales_dept_org.group_sales_dept_head")
     vals_digest = fields.Char(readonly=True, copy=False, groups="base.group_system")
 
+    @api.depends("fixed_amount", "soft_amount", "bonus_amount", "instant_amount", "clawback_amount")
+    def _compute_total_amount(self):
+        for line in self:
+            line.total_amount = line.currency_id.round(
+                line.fixed_amount
+                + line.soft_amount
+                + line.bonus_amount
+                + line.instant_amount
+                + line.clawback_amount
+            )
+
     def _auto_init(self):
         result = super()._auto_init()
         # One pay line per person and one clawback per corrected line in a sheet:
@@ -70,17 +81,6 @@ class SalesBonusLine(models.Model):
             ["sheet_id", "employee_id", "line_type", "COALESCE(origin_line_id, 0)"],
         )
         return result
-
-    @api.depends("fixed_amount", "soft_amount", "bonus_amount", "instant_amount", "clawback_amount")
-    def _compute_total_amount(self):
-        for line in self:
-            line.total_amount = line.currency_id.round(
-                line.fixed_amount
-                + line.soft_amount
-                + line.bonus_amount
-                + line.instant_amount
-                + line.clawback_amount
-            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -107,6 +107,10 @@ class SalesBonusLineMetric(models.Model):
     # join the lines' own order (teams, employees) on every read
     _order = "id"
 
+    _sql_constraints = [
+        ("metric_unique", "unique(line_id, metric_id)", "A metric appears once per line.")
+    ]
+
     line_id = fields.Many2one("sales.bonus.line", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="line_id.company_id", store=True)
     user_id = fields.Many2one(related="line_id.user_id", store=True)
@@ -125,10 +129,6 @@ class SalesBonusLineMetric(models.Model):
         "Still needed", digits=(16, 2), help="How much more fact reaches the next tier."
     )
     next_tier_payout = fields.Float("Next tier pays (%)", digits=(16, 2))
-
-    _sql_constraints = [
-        ("metric_unique", "unique(line_id, metric_id)", "A metric appears once per line.")
-    ]
 
     @api.model_create_multi
     def create(self, vals_list):

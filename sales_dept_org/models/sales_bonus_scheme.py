@@ -106,20 +106,6 @@ class SalesBonusScheme(models.Model):
     metric_ids = fields.One2many("sales.bonus.scheme.metric", "scheme_id", string="Metrics")
     tier_ids = fields.One2many("sales.bonus.scheme.tier", "scheme_id", string="Tiers")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the lines are checked with their scheme, once all of them are written
-        return (
-            super(SalesBonusScheme, self.with_context(bonus_scheme_parent_write=True))
-            .create(vals_list)
-            .with_env(self.env)
-        )
-
-    def write(self, vals):
-        return super(SalesBonusScheme, self.with_context(bonus_scheme_parent_write=True)).write(
-            vals
-        )
-
     @api.constrains(
         "target_pay",
         "fixed_share",
@@ -136,6 +122,20 @@ class SalesBonusScheme(models.Model):
     )
     def _check_scheme(self):
         self._check_schemes()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the lines are checked with their scheme, once all of them are written
+        return (
+            super(SalesBonusScheme, self.with_context(bonus_scheme_parent_write=True))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+
+    def write(self, vals):
+        return super(SalesBonusScheme, self.with_context(bonus_scheme_parent_write=True)).write(
+            vals
+        )
 
     def _check_schemes(self):
         """Every problem of every scheme in one message; nothing is written."""

@@ -33,13 +33,6 @@ class SalesDigestPost(models.Model):
     _order = "slot_date desc, id desc"
     _rec_name = "team_id"
 
-    company_id = fields.Many2one("res.company", required=True, index=True)
-    team_id = fields.Many2one("crm.team", required=True, index=True, ondelete="cascade")
-    slot = fields.Selection(DIGEST_SLOTS, required=True)
-    slot_date = fields.Date("Day", required=True, help="The day in the company's time zone.")
-    body = fields.Html(readonly=True, sanitize=True)
-    channel_id = fields.Many2one("discuss.channel", readonly=True)
-
     _sql_constraints = [
         (
             "team_slot_unique",
@@ -47,6 +40,13 @@ class SalesDigestPost(models.Model):
             "A team gets one digest per slot and day.",
         ),
     ]
+
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    team_id = fields.Many2one("crm.team", required=True, index=True, ondelete="cascade")
+    slot = fields.Selection(DIGEST_SLOTS, required=True)
+    slot_date = fields.Date("Day", required=True, help="The day in the company's time zone.")
+    body = fields.Html(readonly=True, sanitize=True)
+    channel_id = fields.Many2one("discuss.channel", readonly=True)
 
     @api.model
     def _cron_post_digests(self):

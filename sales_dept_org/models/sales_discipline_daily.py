@@ -28,6 +28,10 @@ class SalesDisciplineDaily(models.Model):
     _order = "date desc, user_id"
     _rec_name = "user_id"
 
+    _sql_constraints = [
+        ("date_user_unique", "UNIQUE(date, user_id)", "One discipline row per person and day."),
+    ]
+
     date = fields.Date(required=True, index=True)
     user_id = fields.Many2one(
         "res.users", "Salesperson", required=True, index=True, ondelete="cascade"
@@ -48,10 +52,6 @@ class SalesDisciplineDaily(models.Model):
         aggregator="sum",
         help="Leads a head let through the stage rules that day.",
     )
-
-    _sql_constraints = [
-        ("date_user_unique", "UNIQUE(date, user_id)", "One discipline row per person and day."),
-    ]
 
     @api.model
     def _cron_sales_discipline(self, batch_size=BATCH_SIZE):

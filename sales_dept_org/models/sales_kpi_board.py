@@ -30,6 +30,18 @@ class SalesKpiBoard(models.Model):
     _auto = False
     _order = "team_id, id"
 
+    # Pivot and graph (``_read_group``): the figures are computed, not stored,
+    # so their aggregates are too. SQL makes the groups and lists each group's
+    # rows; the figures of all those rows are computed at once (teams are
+    # small), then summed or averaged per group. Money another person may not
+    # see is already 0 on the row, so no aggregate reveals it.
+    AGGREGATORS = {
+        "sum": sum,
+        "avg": lambda values: sum(values) / len(values) if values else 0.0,
+        "max": lambda values: max(values, default=0.0),
+        "min": lambda values: min(values, default=0.0),
+    }
+
     team_id = fields.Many2one("crm.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -52,90 +64,6 @@ class SalesKpiBoard(models.Model):
     money_due_today = fields.Monetary(compute="_compute_board", aggregator="sum")
     money_fact_today = fields.Monetary(compute="_compute_board", aggregator="sum")
     money_plan_tomorrow = fields.Monetary(compute="_compute_board", aggregator="sum")
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW %s AS
-                   SELECT member.id, member.crm_team_id AS team_id, member.user_id,
-                          team.company_id
-                     FROM crm_team_member member
-                     JOIN crm_team team ON team.id = member.crm_team_id
-                    WHERE member.active AND team.active""",
-                SQL.identifier(self._table),
-            )
-        )
-
-    @api.model
-    def _flush_search(self, domain, fields=None, order=None, seen=None):
-        # the view reads team members: flush them, not only this model's fields
-        result = super()._flush_search(domain, fields=fields, order=order, seen=seen)
-        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active"])
-        self.env["crm.team"].flush_model(["company_id", "active"])
-        return result
-
-    @api.model
-    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
-        """The default order is the ranking: teams are small, so the rows are
-        ranked in memory, then sliced."""
-        if order and order != self._order:
-            return super().search_fetch(domain, field_names, offset, limit, order)
-        # the company too: the figures are computed next and need it
-        rows = super().search_fetch(domain, [*field_names, "company_id"])
-        rows = rows.sorted(lambda row: (row.team_id.name or "", row.team_id.id, row.rank))
-        return rows[offset : offset + limit if limit else None]
-
-    # Pivot and graph: the figures are computed, not stored, so their
-    # aggregates are too. SQL makes the groups and lists each group's rows;
-    # the figures of all those rows are computed at once (teams are small),
-    # then summed or averaged per group. Money another person may not see is
-    # already 0 on the row, so no aggregate reveals it.
-    AGGREGATORS = {
-        "sum": sum,
-        "avg": lambda values: sum(values) / len(values) if values else 0.0,
-        "max": lambda values: max(values, default=0.0),
-        "min": lambda values: min(values, default=0.0),
-    }
-
-    @api.model
-    def _is_computed_aggregate(self, aggregate_spec):
-        field = self._fields.get(aggregate_spec.split(":")[0])
-        return bool(field and field.compute == "_compute_board" and field.aggregator)
-
-    @api.model
-    def _read_group_select(self, aggregate_spec, query):
-        if self._is_computed_aggregate(aggregate_spec):
-            return SQL("NULL")  # a placeholder: _read_group computes it
-        return super()._read_group_select(aggregate_spec, query)
-
-    @api.model
-    def _read_group(
-        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
-    ):
-        computed = {
-            index: spec.split(":")
-            for index, spec in enumerate(aggregates)
-            if self._is_computed_aggregate(spec)
-        }
-        if not computed:
-            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
-        for fname, func in computed.values():
-            if func not in self.AGGREGATORS:
-                raise ValueError(f"Aggregate {func!r} of {fname} is not supported")
-        groups = super()._read_group(
-            domain, groupby, (*aggregates, "id:recordset"), having, offset, limit, order
-        )
-        rows = self.browse().union(*(group[-1] for group in groups))
-        for fname, _func in computed.values():
-            rows.mapped(fname)  # every row at once, before reading group by group
-        result = []
-        for *values, group_rows in groups:
-            group_rows = group_rows.with_prefetch(rows._prefetch_ids)
-            for index, (fname, func) in computed.items():
-                values[len(groupby) + index] = self.AGGREGATORS[func](group_rows.mapped(fname))
-            result.append(tuple(values))
-        return result
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_board(self):
@@ -222,6 +150,78 @@ class SalesKpiBoard(models.Model):
             row.money_fact_today = money[3]
             row.money_plan_tomorrow = money[4]
             row.metrics_html = render(figures[row.user_id.id], visible, row.currency_id)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """CREATE VIEW %s AS
+                   SELECT member.id, member.crm_team_id AS team_id, member.user_id,
+                          team.company_id
+                     FROM crm_team_member member
+                     JOIN crm_team team ON team.id = member.crm_team_id
+                    WHERE member.active AND team.active""",
+                SQL.identifier(self._table),
+            )
+        )
+
+    @api.model
+    def _flush_search(self, domain, fields=None, order=None, seen=None):
+        # the view reads team members: flush them, not only this model's fields
+        result = super()._flush_search(domain, fields=fields, order=order, seen=seen)
+        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active"])
+        self.env["crm.team"].flush_model(["company_id", "active"])
+        return result
+
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        """The default order is the ranking: teams are small, so the rows are
+        ranked in memory, then sliced."""
+        if order and order != self._order:
+            return super().search_fetch(domain, field_names, offset, limit, order)
+        # the company too: the figures are computed next and need it
+        rows = super().search_fetch(domain, [*field_names, "company_id"])
+        rows = rows.sorted(lambda row: (row.team_id.name or "", row.team_id.id, row.rank))
+        return rows[offset : offset + limit if limit else None]
+
+    @api.model
+    def _is_computed_aggregate(self, aggregate_spec):
+        field = self._fields.get(aggregate_spec.split(":")[0])
+        return bool(field and field.compute == "_compute_board" and field.aggregator)
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        if self._is_computed_aggregate(aggregate_spec):
+            return SQL("NULL")  # a placeholder: _read_group computes it
+        return super()._read_group_select(aggregate_spec, query)
+
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        computed = {
+            index: spec.split(":")
+            for index, spec in enumerate(aggregates)
+            if self._is_computed_aggregate(spec)
+        }
+        if not computed:
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        for fname, func in computed.values():
+            if func not in self.AGGREGATORS:
+                raise ValueError(f"Aggregate {func!r} of {fname} is not supported")
+        groups = super()._read_group(
+            domain, groupby, (*aggregates, "id:recordset"), having, offset, limit, order
+        )
+        rows = self.browse().union(*(group[-1] for group in groups))
+        for fname, _func in computed.values():
+            rows.mapped(fname)  # every row at once, before reading group by group
+        result = []
+        for *values, group_rows in groups:
+            group_rows = group_rows.with_prefetch(rows._prefetch_ids)
+            for index, (fname, func) in computed.items():
+                values[len(groupby) + index] = self.AGGREGATORS[func](group_rows.mapped(fname))
+            result.append(tuple(values))
+        return result
 
     def _money_visible(self):
         user = self.env.user

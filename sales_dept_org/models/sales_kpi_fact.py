@@ -21,13 +21,6 @@ class SalesKpiFact(models.Model):
     _description = "KPI Daily Fact"
     _order = "date desc, metric_id, user_id"
 
-    date = fields.Date(required=True, index=True)
-    metric_id = fields.Many2one("sales.kpi.metric", required=True, ondelete="cascade", index=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
-    company_id = fields.Many2one("res.company", required=True, index=True)
-    amount = fields.Float(aggregator="sum", help="Count, or sum of the measured field, of the day.")
-    record_count = fields.Integer(aggregator="sum", help="Source records counted that day.")
-
     _sql_constraints = [
         (
             "day_uniq",
@@ -35,6 +28,13 @@ class SalesKpiFact(models.Model):
             "One fact per metric, person, company and day.",
         )
     ]
+
+    date = fields.Date(required=True, index=True)
+    metric_id = fields.Many2one("sales.kpi.metric", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    amount = fields.Float(aggregator="sum", help="Count, or sum of the measured field, of the day.")
+    record_count = fields.Integer(aggregator="sum", help="Source records counted that day.")
 
     def init(self):
         # the board and pay read a month of a few people: (person, day) first

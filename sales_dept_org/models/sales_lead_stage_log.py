@@ -17,6 +17,14 @@ class SalesLeadStageLog(models.Model):
     _order = "date_in desc, id desc"
     _rec_name = "stage_id"
 
+    _sql_constraints = [
+        (
+            "dates_in_order",
+            "CHECK(date_out IS NULL OR date_out >= date_in)",
+            "A lead cannot leave a stage before entering it.",
+        ),
+    ]
+
     lead_id = fields.Many2one("crm.lead", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", index=True)
     team_id = fields.Many2one("crm.team", index=True)
@@ -37,14 +45,6 @@ class SalesLeadStageLog(models.Model):
         aggregator="avg",
         help="Filled when the lead left the stage.",
     )
-
-    _sql_constraints = [
-        (
-            "dates_in_order",
-            "CHECK(date_out IS NULL OR date_out >= date_in)",
-            "A lead cannot leave a stage before entering it.",
-        ),
-    ]
 
     @api.depends("date_in", "date_out")
     def _compute_duration_days(self):
