@@ -2,7 +2,7 @@
 the closer stage, against the very same write with the hand-off off
 (``sales_handoff_off``), timed alternately in the same run.
 
-Both sides skip issue 4's stage rules (``sales_stage_rules_off``: the jump
+Both sides skip the stage rules (``sales_stage_rules_off``: the jump
 from the hunter stages would be refused) and are rolled back after each call.
 The time is the write and its flush; the tracking messages Odoo posts at
 commit (one per lead, with or without the hand-off, which only adds a line to

@@ -6,9 +6,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import polib
 import pytest
-
-polib = pytest.importorskip("polib", reason="polib (installed with Odoo) reads the .po files")
 
 I18N = Path(__file__).resolve().parent.parent / "sales_dept_org" / "i18n"
 # %(name)s and %s style, then {name} / {0} / {} style.

@@ -7,7 +7,7 @@ constraint method or tracking runs. Never point it at a real database.
 The data is built by a list of steps (:data:`STEPS`, in order). A marker in
 ``ir_config_parameter`` (``sales_dept_org.bench_data``) records the size and
 the steps done with their versions: a second run with the same size only runs
-steps that are new or became applicable (a table another issue added); a
+steps that are new or became applicable (a table the addon gained since); a
 different size, or a changed step version, needs a fresh database
 (``make bench`` drops and rebuilds it).
 

@@ -1,4 +1,4 @@
-"""Issue 4's stored flags on crm.lead, as the ORM keeps them.
+"""The task flags stored on crm.lead, as the ORM keeps them.
 
 ``has_no_task``, ``has_overdue_task`` and ``is_stuck`` are copied from the
 template lead by the leads step; this step computes them for every lead with

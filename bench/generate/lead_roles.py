@@ -1,4 +1,4 @@
-"""Who sourced and who won each lead (issue 3's ``crm.lead`` fields), when
+"""Who sourced and who won each lead (the hand-off's ``crm.lead`` fields), when
 the addon has them: ``hunter_user_id`` is the lead's hunter, ``closer_user_id``
 the closer of won leads (empty until a lead is won).
 

@@ -139,7 +139,7 @@ def leads(gen):
     mediums = env["utm.medium"].search([]).ids
     i = SQL("l.i")
     owner = OWNER
-    roles = role_values(gen)  # issue 3's hunter/closer columns, once they exist
+    roles = role_values(gen)  # the hand-off's hunter/closer columns, once they exist
     probability = SQL(
         "CASE l.outcome WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE (%s)[1 + l.stage_pos] END",
         probabilities,

@@ -1,4 +1,4 @@
-"""Issue 3's organisation on the generated department, when the addon has it.
+"""The sales roles and teams on the generated department, when the addon has them.
 
 The bulk copies carry the template rows' stored computed values, so the
 fields the hand-off reads are filled here from the department's story:

@@ -1,11 +1,11 @@
-"""The stage log (issue 4's ``sales.lead.stage.log``), when the addon has it.
+"""The stage log (``sales.lead.stage.log``), when the addon has it.
 
 One row per stage a lead entered, following its story in ``bench_lead``:
 open and lost leads went through the first stages up to their own, won leads
 through every open stage and then Won. One open or lost lead in five past
 the first stage stepped back once on its way (reached its stage, went back
 to the one before, came again): three million rows for a million leads, as
-the funnel benchmark of issue 7 asks. The time between creation and closing
+the funnel benchmark asks. The time between creation and closing
 (or now) is split evenly over the moves; the owner while in a stage is the
 hunter in the first two, the closer after. The current stage of open and
 won leads has no ``date_out``. Only columns the table has are written, so

@@ -122,7 +122,7 @@ class TestKpiMetric(KpiCommon):
         self.assertEqual(self.facts("leads_qualified"), {(hunter,): 2})
 
     def test_discipline_counts(self):
-        """Issue 4's daily counts, summed over the days."""
+        """The daily discipline counts, summed over the days."""
         hunter, closer, _farmer = self.people.ids
         self.env["sales.discipline.daily"].create(
             [

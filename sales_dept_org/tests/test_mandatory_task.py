@@ -96,9 +96,8 @@ class TestMandatoryTask(SalesStageCommon):
     # ------------------------------------------------------------------
     def test_overdue_flag_follows_time(self):
         lead = self._north_leads(1, self.stage_new)
-        self._plan(lead, deadline=date(2026, 3, 10))
         with freeze_time(datetime(2026, 3, 10, 12, 0)):
-            lead.invalidate_recordset()
+            self._plan(lead, deadline=date(2026, 3, 10))
             self.env["crm.lead"]._sales_refresh_overdue()
             self.assertFalse(lead.has_overdue_task, "due today is not overdue")
         with freeze_time(datetime(2026, 3, 11, 12, 0)):
