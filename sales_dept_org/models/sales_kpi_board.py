@@ -122,7 +122,10 @@ class SalesKpiBoard(models.Model):
         attainments = {}
         for user_id in users.ids:
             items = [
-                (scoring[metric][0], kpi.attainment(plan, fact, scoring[metric][1]))
+                (
+                    scoring[metric][0],
+                    kpi.attainment(plan, fact, scoring[metric][1], cap=kpi.RANKING_CAP),
+                )
                 for metric, (plan, fact, *_today) in figures[user_id].items()
             ]
             attainments[user_id] = kpi.weighted_attainment(items)
