@@ -2,6 +2,7 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import crm_team
+from . import res_users
 from . import crm_lead
 from . import crm_lead_stage_rules
 from . import crm_lead_stage_log

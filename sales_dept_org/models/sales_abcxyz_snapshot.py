@@ -219,12 +219,14 @@ class SalesAbcxyzSnapshot(models.Model):
             .search_fetch([("id", "in", list(history))], ["user_id"])
         )
         partner_by_id = {partner.id: partner for partner in partners}
+        teams = partners.user_id._sales_team_by_user(self.company_id)
+        no_team = self.env["crm.team"]
         self._replace_lines(
             [
                 (
                     item.key,
                     partner_by_id[item.key].user_id.id or None,
-                    partner_by_id[item.key].user_id.sale_team_id.id or None,
+                    teams.get(partner_by_id[item.key].user_id.id, no_team).id or None,
                     item.revenue,
                     item.share,
                     item.cumulative_share,

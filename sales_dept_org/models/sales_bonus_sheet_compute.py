@@ -31,7 +31,7 @@ class SalesBonusSheet(models.Model):
         context = {
             "schemes": schemes,
             "params": self._scheme_params(set(schemes.values())),
-            "teams": self._teams_by_user(employees.user_id),
+            "teams": employees.user_id._sales_team_by_user(self.company_id),
             "plan_fact": self._get_plan_fact(employees.user_id, metrics),
             "discipline": self._get_discipline_totals(employees.user_id),
             "instant": self._get_instant_amounts(employees),
@@ -67,20 +67,6 @@ class SalesBonusSheet(models.Model):
             ["company_id", "sales_role", "user_id"],
             order="id",
         )
-
-    @api.model
-    def _teams_by_user(self, users):
-        """{user id: team}: the team a head leads, else the first team a person is in."""
-        teams = {}
-        for team in self.env["crm.team"].search_fetch(
-            [("user_id", "in", users.ids)], ["user_id"], order="id desc"
-        ):
-            teams[team.user_id.id] = team
-        for member in self.env["crm.team.member"].search_fetch(
-            [("user_id", "in", users.ids)], ["user_id", "crm_team_id"], order="id desc"
-        ):
-            teams.setdefault(member.user_id.id, member.crm_team_id)
-        return teams
 
     def _get_plan_fact(self, users, metrics):
         """{(user id, metric id): (plan, fact)} of the sheet's month for these

@@ -79,10 +79,13 @@ class SalesDisciplineDaily(models.Model):
             counts.setdefault(row.user_id.id, dict.fromkeys(COUNTERS, 0))
         users = self.env["res.users"].browse(list(counts)).exists()
         by_user = {row.user_id.id: row for row in existing}
+        teams = users._sales_team_by_user()  # in each person's own company, the row's
         to_create = []
         for user in users:
             values = dict(
-                counts[user.id], company_id=user.company_id.id, team_id=user.sale_team_id.id
+                counts[user.id],
+                company_id=user.company_id.id,
+                team_id=teams.get(user.id, self.env["crm.team"]).id,
             )
             row = by_user.get(user.id)
             if not row:
