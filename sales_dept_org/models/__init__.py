@@ -18,6 +18,7 @@ from . import sales_abcxyz_snapshot
 from . import sales_digest_post
 from . import sales_funnel_report
 from . import sale_order
+from . import account_move
 from . import account_partial_reconcile
 from . import resource_calendar
 from . import resource_calendar_attendance

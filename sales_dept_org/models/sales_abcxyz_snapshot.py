@@ -132,15 +132,18 @@ class SalesAbcxyzSnapshot(models.Model):
     def _cron_take_monthly_snapshot(self):
         """On the first run of a month each company gets the snapshot of the month;
         a retried or repeated run finds it computed and does nothing."""
-        month_start = fields.Date.context_today(self).replace(day=1)
         companies = self.env["res.company"].search([("active", "=", True)])
-        existing = self.search([("company_id", "in", companies.ids), ("date", "=", month_start)])
+        # the month each company is in, on its own day
+        months = {company: company._sales_date().replace(day=1) for company in companies}
+        existing = self.search(
+            [("company_id", "in", companies.ids), ("date", "in", list(set(months.values())))]
+        ).filtered(lambda snapshot: snapshot.date == months[snapshot.company_id])
         missing = companies - existing.company_id
         created = self.create(
             [
                 {
                     "company_id": company.id,
-                    "date": month_start,
+                    "date": months[company],
                     "window_months": company.abcxyz_window_months,
                     "a_limit": company.abcxyz_a_limit,
                     "b_limit": company.abcxyz_b_limit,
