@@ -1,5 +1,5 @@
-"""sales.kpi.metric: reading the facts. Batch API (the board, the digests
-and the pay sheet read facts only through it)::
+"""sales.kpi.metric: reading the facts. Batch API (the board, the digests,
+the pay sheet and the money report read facts only through it)::
 
     metrics._read_facts(users, date_from, date_to, group_by_day=False)
     -> {(metric_id, user_id): value}              (group_by_day=False)
@@ -10,7 +10,8 @@ a metric's ``facts_stored_until`` are read from ``sales.kpi.fact`` (one query
 for all metrics), later days live from the source records: one grouped query
 per metric for all people at once, all sent as one statement: one query,
 whatever the number of people and metrics. Facts are read as superuser
-within ``env.companies``: callers decide who may see them.
+within ``env.companies``: callers decide who may see them. ``users`` None
+reads everybody credited.
 
 A record's day is its company's (``res.company._sales_tz``): the record's
 own company, else that of the person credited. Companies in several time
@@ -47,8 +48,9 @@ class SalesKpiMetric(models.Model):
 
     def _read_fact_parts(self, users, date_from, date_to, group_by_day=False):
         """{key: (amount, count)}: the sums that add up over days and people
-        (an average is amount/count only at the end)."""
-        if not users or not self or date_from > date_to:
+        (an average is amount/count only at the end). ``users`` None: everybody
+        credited (the money report)."""
+        if (users is not None and not users) or not self or date_from > date_to:
             return {}
         # rows of (metric_id, user_id, day, company_id, amount, count), one
         # grouped query for the stored days of all metrics and one per metric
@@ -91,10 +93,10 @@ class SalesKpiMetric(models.Model):
                         ]
                     ),
                     [
-                        ("user_id", "in", users.ids),
                         ("date", ">=", date_from),
                         ("company_id", "in", self.env.companies.ids),
                     ],
+                    [] if users is None else [("user_id", "in", users.ids)],
                 ]
             )
         )
