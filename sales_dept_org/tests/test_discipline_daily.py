@@ -100,24 +100,7 @@ class TestDisciplineDaily(SalesStageCommon):
         the 10th there: the same day). The closer's override of the 11th
         (01:30 in Warsaw) stays a Warsaw 11th."""
         self.env.company.resource_calendar_id.tz = "Europe/Warsaw"
-        new_york = self.env["res.company"].create({"name": "Big Apple Inc"})
-        new_york.resource_calendar_id.tz = "America/New_York"
-        nora = self.env["res.users"].create(
-            {
-                "name": "Nora York",
-                "login": "discipline_nora",
-                "company_id": new_york.id,
-                "company_ids": [(6, 0, new_york.ids)],
-            }
-        )
-        manhattan = self.env["crm.team"].create(
-            {
-                "name": "Manhattan",
-                "company_id": new_york.id,
-                "member_ids": [(4, nora.id)],
-                "sales_task_mode": "off",
-            }
-        )
+        new_york, nora, manhattan = self._new_york("discipline_nora", sales_task_mode="off")
         lead = self.env["crm.lead"].create(
             {"name": "NY deal", "user_id": nora.id, "team_id": manhattan.id}
         )

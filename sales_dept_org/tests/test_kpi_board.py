@@ -259,21 +259,8 @@ class TestKpiBoard(KpiCommon):
         Warsaw. On one board of both companies, New York's month to date has
         13 weekdays: 13 / 13 = 100 %; Warsaw's has 14 (the 19th began):
         13 / 14 = 92.86 %."""
-        new_york = self.env["res.company"].create({"name": "Big Apple Inc"})
-        new_york.resource_calendar_id.tz = "America/New_York"
+        new_york, nora, manhattan = self._new_york("board_nora")
         both = self.env.company | new_york
-        nora = self.env["res.users"].create(
-            {
-                "name": "Nora York",
-                "login": "board_nora",
-                "company_id": new_york.id,
-                "company_ids": [(6, 0, new_york.ids)],
-                "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)],
-            }
-        )
-        manhattan = self.env["crm.team"].create(
-            {"name": "Manhattan", "company_id": new_york.id, "member_ids": [(4, nora.id)]}
-        )
         self.env["sales.kpi.plan"].create(
             {
                 "name": "Manhattan March",

@@ -308,21 +308,8 @@ class TestKpiMetric(KpiCommon):
         has no company: the day of the person's company, the 10th). Read with
         both companies, in the same single query, the Warsaw closer's 2500 at
         23:30 UTC on the 10th stays on the 11th."""
-        new_york = self.env["res.company"].create({"name": "Big Apple Inc"})
-        new_york.resource_calendar_id.tz = "America/New_York"
+        new_york, closer_ny, manhattan = self._new_york("kpi_nora")
         both = self.env.company | new_york
-        closer_ny = self.env["res.users"].create(
-            {
-                "name": "Nora York",
-                "login": "kpi_nora",
-                "company_id": new_york.id,
-                "company_ids": [(6, 0, both.ids)],
-                "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)],
-            }
-        )
-        manhattan = self.env["crm.team"].create(
-            {"name": "Manhattan", "company_id": new_york.id, "member_ids": [(4, closer_ny.id)]}
-        )
         for revenue, closed in (
             (800, datetime(2026, 3, 11, 3)),
             (600, datetime(2026, 4, 1, 2)),
