@@ -22,7 +22,9 @@ class SalesMoneyReport(models.TransientModel):
     _description = "Money of the Day"
 
     date = fields.Date(
-        required=True, default=lambda self: self.env.company._sales_date(), help="A company day."
+        required=True,
+        default=lambda self: self.env.company._sales_date(),
+        help="A day of the company, in its time zone.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
