@@ -16,9 +16,11 @@ class ResUsers(models.Model):
         Odoo's ``res.users.sale_team_id``: created first, then id). Only the
         teams of ``company`` and the teams without a company count; without
         ``company``, each user's own company. Archived teams and memberships
-        never count. Users without a team are left out. One query for all.
+        never count. Users without a team are left out, as are users not
+        saved yet (a form's new record). One query for all.
         """
-        if not self:
+        users = self._origin
+        if not users:
             return {}
         self.env["crm.team"].flush_model(["user_id", "company_id", "active", "sequence"])
         self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "active"])
@@ -42,7 +44,7 @@ class ResUsers(models.Model):
                       AND (team.company_id IS NULL OR team.company_id = %(company)s)
                  ORDER BY person.id, candidate.kind, candidate.sequence, candidate.since,
                           candidate.tie""",
-                users=tuple(self.ids),
+                users=tuple(users.ids),
                 company=company.id if company else SQL.identifier("person", "company_id"),
             )
         )
