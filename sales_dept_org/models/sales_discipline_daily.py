@@ -74,7 +74,11 @@ class SalesDisciplineDaily(models.Model):
         all): the lead counts are taken now, overdue tasks and overrides are
         counted against that day, one query each per distinct day (usually one)."""
         # archived companies too: their people may still own leads
-        companies = self.env["res.company"].sudo().search([("active", "in", (True, False))])
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search_fetch([("active", "in", (True, False))], ["resource_calendar_id", "partner_id"])
+        )
         days = {company.id: date or company._sales_date() for company in companies}
         leads = self._sales_count_leads()
         counted = {
