@@ -99,7 +99,9 @@ def _hand_sql(env, company, date_from, date_to):
         )
     )
     plans = {(user_id, metric_id): target for user_id, metric_id, target in env.cr.fetchall()}
-    facts = hand_facts(env, metrics, users, date_from, date_to, metrics._kpi_tz(), by_day=False)
+    facts = hand_facts(
+        env, metrics, users, date_from, date_to, env.company._sales_tz(), by_day=False
+    )
     plan_fact = {}
     for metric in metrics:
         for user_id in people:

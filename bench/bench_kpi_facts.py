@@ -30,7 +30,7 @@ def run(bench):
     env = env(context=dict(env.context, allowed_company_ids=env["res.company"].search([]).ids))
     metrics = metrics.with_env(env)
     date_from, date_to = _month(bench)
-    tz = metrics._kpi_tz()
+    tz = env.company._sales_tz()
 
     def orm():
         return metrics._read_fact_parts(users, date_from, date_to, group_by_day=True)

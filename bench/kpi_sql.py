@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from odoo.tools import SQL
 
+from odoo.addons.sales_dept_org.engine.company_day import day_start_utc
+
 
 def hand_facts(env, metrics, users, date_from, date_to, tz, by_day=True):
     """The facts of ``metrics`` written by hand, in ``env.companies``:
@@ -22,8 +24,8 @@ def hand_facts(env, metrics, users, date_from, date_to, tz, by_day=True):
     def date_day(column):  # a date column is its own day
         return column if by_day else SQL("NULL::date")
 
-    start = env["sales.kpi.metric"]._utc_start(date_from, tz)
-    end = env["sales.kpi.metric"]._utc_start(date_to + timedelta(days=1), tz)
+    start = day_start_utc(date_from, tz)
+    end = day_start_utc(date_to + timedelta(days=1), tz)
     meeting = env.ref("mail.mail_activity_data_meeting").id
     lead_won = SQL(
         """FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal as D
 from fractions import Fraction
 
 import pytest
@@ -6,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sales_dept_org.engine.kpi import (
+    RANKING_CAP,
     attainment,
     days_between,
     intersect_days,
@@ -106,8 +108,12 @@ def test_trainee_scaling():
 
 def test_attainment_and_weights():
     assert attainment(100, 50) == 0.5
-    assert attainment(100, 500) == 2.0  # capped
+    assert attainment(100, 500) == 5.0  # no cap unless asked
+    assert attainment(100, 500, cap=RANKING_CAP) == 2.0  # the board's ranking cap
+    assert attainment(100, -20) == 0  # refunds beyond sales: never below 0
     assert attainment(0, 5) is None
+    assert attainment(-10, 5) is None
+    assert attainment(D(200), D(50)) == D("0.25")  # Decimals stay Decimals (pay)
     assert attainment(4, 2, higher_is_better=False) == 1.0
     assert attainment(4, 8, higher_is_better=False) == 0.5
     # (2 * 0.5 + 1 * 1.0) / 3

@@ -8,7 +8,7 @@ from sales_dept_org.engine.pay import (
     HUNDRED,
     MetricResult,
     Tier,
-    attainment,
+    attainment_percent,
     bonus_payout,
     check_cap,
     check_shares,
@@ -18,6 +18,7 @@ from sales_dept_org.engine.pay import (
     compute_pay,
     discipline_score,
     metric_results,
+    next_step,
     next_tier,
     split_target,
     tier_payout,
@@ -48,9 +49,45 @@ def test_next_tier_is_the_next_start_above():
 
 
 def test_attainment_without_plan_is_zero():
-    assert attainment(D(0), D(500)) == 0
-    assert attainment(D(200), D(50)) == 25
-    assert attainment(D(200), D(-50)) == 0
+    assert attainment_percent(D(0), D(500)) == 0
+    assert attainment_percent(D(200), D(50)) == 25
+    assert attainment_percent(D(200), D(-50)) == 0
+    assert attainment_percent(D(200), D(500)) == 250  # pay is never capped here
+
+
+def test_attainment_of_a_metric_to_keep_low():
+    # plan: at most 10 overdue tasks; 8 is within plan, 12.5 is 10/12.5, 20 is half
+    assert attainment_percent(D(10), D(8), higher_is_better=False) == 100
+    assert attainment_percent(D(10), D("12.5"), higher_is_better=False) == 80
+    assert attainment_percent(D(10), D(20), higher_is_better=False) == 50
+
+
+def test_next_step_worked_by_hand():
+    # more is better: 850 of 1,000 is 85%; the next tier starts at 100%: 150 more
+    assert next_step(CLOSER, D(1000), D(850)) == (CLOSER[1], 150)
+    assert next_step(CLOSER, D(1000), D(1200)) == (None, 0)  # on the last tier
+    assert next_step(CLOSER, D(0), D(5)) == (None, 0)  # no plan
+    # less is better: 20 overdue tasks against 10 is 50%; 70% needs at most
+    # 10 / 0.7 = 14.29 tasks, 5.71 less; from 12.5 (80%) plan itself, 2.5 less
+    tier, less = next_step(CLOSER, D(10), D(20), higher_is_better=False)
+    assert (tier, round(less, 2)) == (CLOSER[0], D("5.71"))
+    assert next_step(CLOSER, D(10), D("12.5"), higher_is_better=False) == (CLOSER[1], D("2.5"))
+    # at plan: the tier above 100% is out of reach of a metric to keep low
+    assert next_step(CLOSER, D(10), D(3), higher_is_better=False) == (None, 0)
+    above = [Tier(D(70), D(110), D(40), D(2)), Tier(D(110), None, D(120), D(1))]
+    assert next_step(above, D(10), D(10), higher_is_better=False) == (None, 0)
+
+
+def test_a_scheme_on_a_metric_to_keep_low_pays_more_as_the_count_falls():
+    # target 9,000 at 30/10/60: bonus target 5,400 on overdue tasks alone (weight
+    # 100), plan 10. 20 tasks: 50%, below the 70% threshold: 0. 12.5 tasks:
+    # 80%, pays 40 + 1 * 10 = 50%: 2,700. 10 tasks or fewer: 100%: 5,400.
+    bonuses = []
+    for fact in (D(20), D("12.5"), D(10), D(4)):
+        reached = attainment_percent(D(10), fact, higher_is_better=False)
+        results = metric_results(CLOSER, [(HUNDRED, reached)])
+        bonuses.append(compute_pay(D(9000), (D(30), D(10), D(60)), HUNDRED, results).bonus)
+    assert bonuses == [0, 2700, 5400, 5400]
 
 
 def test_whole_pay_worked_by_hand():

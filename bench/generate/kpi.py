@@ -1,27 +1,26 @@
-"""KPI columns the ORM would have computed: a customer's first confirmed order.
+"""KPI columns the ORM would have computed: a customer's first confirmed order,
+the date money arrived.
 
 ``sale_order.is_first_purchase`` is stored and computed at confirmation; the
 bulk-loaded orders copied it from their template, so it is set here in one
 UPDATE: the earliest confirmed order (by date, then id) of each commercial
 partner is the first purchase, every later one a repeat.
+``account_partial_reconcile.credit_date`` (the payment's date, "Payments
+received" reads it) was copied from the template reconciliation as well: the
+addon's own install back-fill sets it.
 """
 
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 from . import step
 
 
-def _has_column(gen):
-    gen.cr.execute(
-        SQL(
-            "SELECT 1 FROM information_schema.columns"
-            " WHERE table_name = 'sale_order' AND column_name = 'is_first_purchase'"
-        )
-    )
-    return bool(gen.cr.fetchone())
+def _has_column(table, column):
+    return lambda gen: column_exists(gen.cr, table, column)
 
 
-@step("kpi_first_purchase", version=1, applies=_has_column)
+@step("kpi_first_purchase", version=1, applies=_has_column("sale_order", "is_first_purchase"))
 def kpi_first_purchase(gen):
     gen.cr.execute(
         SQL(
@@ -38,3 +37,15 @@ def kpi_first_purchase(gen):
         )
     )
     gen.log(f"{gen.cr.rowcount:,} orders marked first or repeat purchase")
+
+
+@step(
+    "kpi_credit_date",
+    version=1,
+    applies=_has_column("account_partial_reconcile", "credit_date"),
+)
+def kpi_credit_date(gen):
+    partials = gen.env["account.partial.reconcile"]
+    partials._fill_credit_date()
+    gen.log(f"{gen.cr.rowcount:,} reconciliations dated by their payment")
+    partials.invalidate_model(["credit_date"])

@@ -54,7 +54,7 @@ class SalesDeptDemo(models.AbstractModel):
         built = super()._load_demo_department()
         if built:
             company = self.env.ref("sales_dept_org.demo_company")
-            company.partner_id.tz = "Europe/Warsaw"
+            company.resource_calendar_id.tz = "Europe/Warsaw"  # the company's days
             self._demo_kpi_history(company)
             self._demo_kpi_money(random.Random(KPI_SEED), company)
             self._demo_kpi_trainee()

@@ -1,6 +1,9 @@
 """KPI maths: splitting targets by weights, spreading them over working days,
 trainee scaling, attainment and the board's ranking.
 
+``attainment`` is the one definition of how much of a plan a fact reaches:
+the board ranks by it, pay (``pay.attainment_percent``) pays by it.
+
 Targets are money or counts kept to a number of decimals ("cents"); every
 split or spread returns amounts that sum exactly to the amount given, the
 remainder cents going to the largest fractional parts, ties to the earliest
@@ -11,7 +14,9 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-ATTAINMENT_CAP = 2.0
+# The board caps each metric's attainment so that one metric cannot carry the
+# ranking; pay is never capped here (a scheme caps its bonus itself).
+RANKING_CAP = 2.0
 
 
 def _cents(value, digits):
@@ -115,20 +120,22 @@ def fact_value(amount, count, average=False):
     return amount
 
 
-def attainment(plan, fact, higher_is_better=True, cap=ATTAINMENT_CAP):
-    """Share of the plan achieved, capped so that one metric cannot carry the
-    ranking. None when there is no plan to compare to.
+def attainment(plan, fact, higher_is_better=True, cap=None):
+    """Share of the plan reached: 1 is the plan, None when there is no plan
+    (zero or less) to compare to. Never below 0; never above ``cap`` when one
+    is given. Works on floats and on Decimals alike.
 
-    When less is better (overdue tasks), staying at or under the plan is 100%,
-    each unit over it takes a plan's worth off: plan/fact.
+    When more is better, fact / plan. When less is better (overdue tasks),
+    staying at or under the plan is 1 and each unit over it takes a plan's
+    worth off: plan / fact.
+
+    >>> attainment(100, 50), attainment(4, 8, higher_is_better=False)
+    (0.5, 0.5)
     """
-    if not plan:
+    if plan <= 0:
         return None
-    if higher_is_better:
-        value = fact / plan
-    else:
-        value = 1.0 if fact <= plan else plan / fact
-    return max(0.0, min(cap, value))
+    value = max(fact / plan if higher_is_better else plan / max(fact, plan), 0)
+    return value if cap is None else min(cap, value)
 
 
 def weighted_attainment(items):

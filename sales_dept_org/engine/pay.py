@@ -4,7 +4,8 @@ Every amount is a ``Decimal``; percentages are plain numbers (``60`` is 60%).
 The money parts are rounded to the currency's cent once, and the bonus share
 takes what rounding left over, so the three parts always add up to the target.
 
-Tiers turn the attainment of one metric (fact / plan, in percent) into the
+Tiers turn the attainment of one metric (``kpi.attainment`` in percent: fact
+/ plan, or plan / fact for a metric to keep low) into the
 percentage of the target bonus it pays. A tier starts at ``attainment_from``,
 pays ``payout_from`` there and ``rate`` more per attainment point above it:
 
@@ -19,6 +20,8 @@ and keeps the CRM clean earns exactly the target pay.
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from . import kpi
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -145,11 +148,11 @@ def check_tiers(tiers):
 # ----------------------------------------------------------------------
 # the maths
 # ----------------------------------------------------------------------
-def attainment(plan, fact):
-    """Fact over plan in percent; no plan (zero) gives no attainment."""
-    if plan <= 0:
-        return ZERO
-    return max(ZERO, Decimal(fact) * HUNDRED / Decimal(plan))
+def attainment_percent(plan, fact, higher_is_better=True):
+    """``kpi.attainment`` in percent, as tiers read it: 0 without a plan, never
+    capped (a scheme caps its bonus payout, not the attainment)."""
+    reached = kpi.attainment(Decimal(plan), Decimal(fact), higher_is_better)
+    return ZERO if reached is None else reached * HUNDRED
 
 
 def tier_payout(tiers, attainment_percent):
@@ -169,11 +172,26 @@ def next_tier(tiers, attainment_percent):
     return None
 
 
+def next_step(tiers, plan, fact, higher_is_better=True):
+    """(next tier, distance): the tier the fact can reach next and how far the
+    fact is from it, how much more when more is better, how much less when
+    less is (then attainment stops at 100%: a tier above it is out of reach).
+    (None, 0) without a plan or a tier to reach."""
+    upcoming = next_tier(tiers, attainment_percent(plan, fact, higher_is_better))
+    if upcoming is None or plan <= 0:
+        return None, ZERO
+    if higher_is_better:
+        return upcoming, max(ZERO, plan * upcoming.attainment_from / HUNDRED - fact)
+    if upcoming.attainment_from > HUNDRED:
+        return None, ZERO
+    return upcoming, max(ZERO, fact - plan * HUNDRED / upcoming.attainment_from)
+
+
 def metric_results(tiers, weighted_attainments):
     """``weighted_attainments``: (weight, attainment) pairs."""
     return [
-        MetricResult(weight, attainment_percent, tier_payout(tiers, attainment_percent))
-        for weight, attainment_percent in weighted_attainments
+        MetricResult(weight, percent, tier_payout(tiers, percent))
+        for weight, percent in weighted_attainments
     ]
 
 

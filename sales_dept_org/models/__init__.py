@@ -2,6 +2,7 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import crm_team
+from . import res_users
 from . import crm_lead
 from . import crm_lead_stage_rules
 from . import crm_lead_stage_log
@@ -17,6 +18,7 @@ from . import sales_abcxyz_snapshot
 from . import sales_digest_post
 from . import sales_funnel_report
 from . import sale_order
+from . import account_move
 from . import account_partial_reconcile
 from . import resource_calendar
 from . import resource_calendar_attendance

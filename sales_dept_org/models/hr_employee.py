@@ -31,8 +31,8 @@ class HrEmployee(models.Model):
         compute="_compute_sales_team_id",
         store=True,
         index="btree_not_null",
-        help="The team the employee's user belongs to in the employee's company, "
-        "or the team they lead.",
+        help="The team the employee's user leads in the employee's company, "
+        "else the team they belong to there.",
     )
 
     # SPEC §8: a trainee's plan is scaled down until the adaptation ends.
@@ -46,23 +46,18 @@ class HrEmployee(models.Model):
 
     @api.depends(
         "user_id.crm_team_member_ids.crm_team_id",
+        "user_id.crm_team_member_ids.crm_team_id.company_id",
+        "user_id.crm_team_member_ids.crm_team_id.active",
         "user_id.crm_team_member_ids.active",
         "company_id",
     )
     def _compute_sales_team_id(self):
-        # Heads lead a team rather than sit in it: one search for all of them.
-        led = self.env["crm.team"].search_fetch(
-            [("user_id", "in", self.user_id.ids)], ["user_id", "company_id"], order="sequence, id"
-        )
-        for employee in self:
-            user, company = employee.user_id, employee.company_id
-            # a membership first, then a team they lead
-            teams = user.crm_team_member_ids.crm_team_id | led.filtered(
-                lambda team, user=user: team.user_id == user
-            )
-            employee.sales_team_id = teams.filtered(
-                lambda team, company=company: not team.company_id or team.company_id == company
-            )[:1]
+        # the person's team (res.users._sales_team_by_user) in the employee's
+        # company; a team's leader is marked for recompute by crm.team
+        for company, employees in self.grouped("company_id").items():
+            teams = employees.user_id._sales_team_by_user(company)
+            for employee in employees:
+                employee.sales_team_id = teams.get(employee.user_id.id, False)
 
     @api.constrains("sales_role", "user_id")
     def _check_sales_role(self):

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
-from ..engine import abcxyz
+from ..engine import abcxyz, company_day
 from ..engine.digest_schedule import slot_minutes
 
 # slot of the meeting rhythm -> company field holding its local time
@@ -116,10 +117,46 @@ class ResCompany(models.Model):
             self.env["sales.kpi.plan.line"]._respread_not_over([("company_id", "in", self.ids)])
         return result
 
-    def _sales_digest_tz(self):
-        """The company's time zone: its working calendar's."""
+    # ------------------------------------------------------------------
+    # the company's day: KPI facts, digests, discipline counts, the board,
+    # the money of the day and the monthly jobs all place moments on it
+    # ------------------------------------------------------------------
+    def _sales_tz(self):
+        """The company's time zone: the time zone of its working hours
+        (``resource_calendar_id``, the hours its people's targets are spread
+        over), else its partner's, else UTC."""
         self.ensure_one()
-        return self.resource_calendar_id.tz or "UTC"
+        return self.resource_calendar_id.tz or self.partner_id.tz or "UTC"
+
+    def _sales_date(self, moment=None):
+        """The company's date of ``moment`` (naive UTC, as Odoo keeps it; now
+        by default): its "today"."""
+        return company_day.local_date(moment or fields.Datetime.now(), self._sales_tz())
+
+    def _sales_day_start(self, day):
+        """The naive UTC moment the company's ``day`` starts."""
+        return company_day.day_start_utc(day, self._sales_tz())
+
+    def _sales_one_tz(self):
+        """Whether the companies of ``self`` all live in one time zone."""
+        return len({company._sales_tz() for company in self}) <= 1
+
+    def _sales_local_date_sql(self, moment_sql, company_sql=None):
+        """SQL of the company date of ``moment_sql`` (a UTC timestamp) for a
+        row of one of the companies of ``self``: the company that
+        ``company_sql`` names, whose time zone is picked by a CASE (needed
+        only when they do not share one; a company outside ``self`` gets the
+        first one's)."""
+        zones = {company.id: company._sales_tz() for company in self}
+        tz_sql = SQL("%s", next(iter(zones.values()), "UTC"))
+        if not self._sales_one_tz():
+            tz_sql = SQL(
+                "CASE %s %s ELSE %s END",
+                company_sql,
+                SQL(" ").join(SQL("WHEN %s THEN %s", cid, tz) for cid, tz in zones.items()),
+                tz_sql,
+            )
+        return SQL("(timezone(%s, timezone('UTC', %s)))::date", tz_sql, moment_sql)
 
 
 def check_abcxyz_limits(records, limit_fields, window_field, title):

@@ -132,15 +132,18 @@ class SalesAbcxyzSnapshot(models.Model):
     def _cron_take_monthly_snapshot(self):
         """On the first run of a month each company gets the snapshot of the month;
         a retried or repeated run finds it computed and does nothing."""
-        month_start = fields.Date.context_today(self).replace(day=1)
         companies = self.env["res.company"].search([("active", "=", True)])
-        existing = self.search([("company_id", "in", companies.ids), ("date", "=", month_start)])
+        # the month each company is in, on its own day
+        months = {company: company._sales_date().replace(day=1) for company in companies}
+        existing = self.search(
+            [("company_id", "in", companies.ids), ("date", "in", list(set(months.values())))]
+        ).filtered(lambda snapshot: snapshot.date == months[snapshot.company_id])
         missing = companies - existing.company_id
         created = self.create(
             [
                 {
                     "company_id": company.id,
-                    "date": month_start,
+                    "date": months[company],
                     "window_months": company.abcxyz_window_months,
                     "a_limit": company.abcxyz_a_limit,
                     "b_limit": company.abcxyz_b_limit,
@@ -219,12 +222,14 @@ class SalesAbcxyzSnapshot(models.Model):
             .search_fetch([("id", "in", list(history))], ["user_id"])
         )
         partner_by_id = {partner.id: partner for partner in partners}
+        teams = partners.user_id._sales_team_by_user(self.company_id)
+        no_team = self.env["crm.team"]
         self._replace_lines(
             [
                 (
                     item.key,
                     partner_by_id[item.key].user_id.id or None,
-                    partner_by_id[item.key].user_id.sale_team_id.id or None,
+                    teams.get(partner_by_id[item.key].user_id.id, no_team).id or None,
                     item.revenue,
                     item.share,
                     item.cumulative_share,

@@ -34,11 +34,12 @@ class SalesBonusInstant(models.Model):
         "res.users", default=lambda self: self.env.user, readonly=True, required=True
     )
 
-    @api.depends("employee_id")
+    @api.depends("employee_id", "company_id")
     def _compute_team_id(self):
-        teams = self.env["sales.bonus.sheet"]._teams_by_user(self.employee_id.user_id)
-        for bonus in self:
-            bonus.team_id = teams.get(bonus.employee_id.user_id.id, False)
+        for company, bonuses in self.grouped("company_id").items():
+            teams = bonuses.employee_id.user_id._sales_team_by_user(company)
+            for bonus in bonuses:
+                bonus.team_id = teams.get(bonus.employee_id.user_id.id, False)
 
     @api.constrains("amount", "reason")
     def _check_amount_reason(self):

@@ -126,7 +126,9 @@ class SalesBonusLineMetric(models.Model):
     attainment = fields.Float("Attainment (%)", digits=(16, 2))
     payout = fields.Float("Payout (% of bonus)", digits=(16, 2))
     to_next_tier = fields.Float(
-        "Still needed", digits=(16, 2), help="How much more fact reaches the next tier."
+        "Still needed",
+        digits=(16, 2),
+        help="How much more fact reaches the next tier (how much less for a metric to keep low).",
     )
     next_tier_payout = fields.Float("Next tier pays (%)", digits=(16, 2))
 

@@ -251,8 +251,6 @@ class SalesBonusSheet(models.Model):
     def _cron_compute_bonus_sheets(self):
         """Daily: the current month (so everyone sees what they earned so far) and
         the previous month while it is still open. Safe to run twice."""
-        today = fields.Date.context_today(self)
-        months = [today.replace(day=1), today.replace(day=1) - relativedelta(months=1)]
         companies = self.env["res.company"].browse(
             company.id
             for [company] in self.env["hr.employee"]._read_group(
@@ -261,7 +259,8 @@ class SalesBonusSheet(models.Model):
         )
         done = 0
         for company in companies:
-            for month in months:
+            this_month = company._sales_date().replace(day=1)  # on the company's own day
+            for month in (this_month, this_month - relativedelta(months=1)):
                 self._cron_compute_month(company, month)
             done += 1
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)

@@ -80,7 +80,11 @@ class SalesBonusSheet(models.Model):
             weighted.append(
                 (
                     to_decimal(metric.weight),
-                    pay.attainment(to_decimal(metric.plan), to_decimal(fact)),
+                    pay.attainment_percent(
+                        to_decimal(metric.plan),
+                        to_decimal(fact),
+                        metric.metric_id.higher_is_better,
+                    ),
                 )
             )
             if float_compare(fact, metric.fact, precision_digits=2):

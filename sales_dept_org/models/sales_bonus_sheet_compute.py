@@ -6,7 +6,6 @@ written so that computing twice leaves the same records."""
 
 import hashlib
 import json
-from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.fields import Command
@@ -32,7 +31,7 @@ class SalesBonusSheet(models.Model):
         context = {
             "schemes": schemes,
             "params": self._scheme_params(set(schemes.values())),
-            "teams": self._teams_by_user(employees.user_id),
+            "teams": employees.user_id._sales_team_by_user(self.company_id),
             "plan_fact": self._get_plan_fact(employees.user_id, metrics),
             "discipline": self._get_discipline_totals(employees.user_id),
             "instant": self._get_instant_amounts(employees),
@@ -68,20 +67,6 @@ class SalesBonusSheet(models.Model):
             ["company_id", "sales_role", "user_id"],
             order="id",
         )
-
-    @api.model
-    def _teams_by_user(self, users):
-        """{user id: team}: the team a head leads, else the first team a person is in."""
-        teams = {}
-        for team in self.env["crm.team"].search_fetch(
-            [("user_id", "in", users.ids)], ["user_id"], order="id desc"
-        ):
-            teams[team.user_id.id] = team
-        for member in self.env["crm.team.member"].search_fetch(
-            [("user_id", "in", users.ids)], ["user_id", "crm_team_id"], order="id desc"
-        ):
-            teams.setdefault(member.user_id.id, member.crm_team_id)
-        return teams
 
     def _get_plan_fact(self, users, metrics):
         """{(user id, metric id): (plan, fact)} of the sheet's month for these
@@ -214,17 +199,11 @@ class SalesBonusSheet(models.Model):
         metric_vals, weighted = [], []
         for metric, weight in params["metrics"]:
             plan, fact = context["plan_fact"].get((user.id, metric.id), (0.0, 0.0))
-            reached = pay.attainment(to_decimal(plan), to_decimal(fact))
+            plan_dec, fact_dec = to_decimal(plan), to_decimal(fact)
+            more_is_better = metric.higher_is_better
+            reached = pay.attainment_percent(plan_dec, fact_dec, more_is_better)
             weighted.append((to_decimal(weight), reached))
-            upcoming = pay.next_tier(tiers, reached)
-            to_next = (
-                max(
-                    Decimal(0),
-                    to_decimal(plan) * upcoming.attainment_from / pay.HUNDRED - to_decimal(fact),
-                )
-                if upcoming and plan
-                else Decimal(0)
-            )
+            upcoming, to_next = pay.next_step(tiers, plan_dec, fact_dec, more_is_better)
             metric_vals.append(
                 {
                     "metric_id": metric.id,
@@ -251,12 +230,11 @@ class SalesBonusSheet(models.Model):
         # f-strings among the arguments of _() (it skipped this whole file)
         needed = format(vals["to_next_tier"], ",.2f")
         payout = format(vals["next_tier_payout"], "g")
-        return self.env._(
-            "%(metric)s: %(needed)s more pays %(payout)s%% of the bonus",
-            metric=self._metric_label(vals),
-            needed=needed,
-            payout=payout,
-        )
+        if self.env["sales.kpi.metric"].browse(vals["metric_id"]).higher_is_better:
+            text = self.env._("%(metric)s: %(needed)s more pays %(payout)s%% of the bonus")
+        else:  # a metric to keep low: the fact has to fall
+            text = self.env._("%(metric)s: %(needed)s less pays %(payout)s%% of the bonus")
+        return text % {"metric": self._metric_label(vals), "needed": needed, "payout": payout}
 
     def _notes(self, context):
         if context["discipline"] is None:

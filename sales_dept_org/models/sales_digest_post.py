@@ -59,7 +59,7 @@ class SalesDigestPost(models.Model):
         posted = self.browse()
         for company, company_teams in by_company.items():
             slots = {slot: company[fname] for slot, fname in DIGEST_SLOT_FIELDS.items()}
-            due = due_slot(now, company._sales_digest_tz(), slots)
+            due = due_slot(now, company._sales_tz(), slots)
             if due:
                 posted |= self._claim(company, company_teams, *due)
         posted._publish()

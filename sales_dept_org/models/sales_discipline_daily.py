@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.osv import expression
@@ -68,36 +68,53 @@ class SalesDisciplineDaily(models.Model):
     @api.model
     def _sales_refresh(self, date=None):
         """Counts the day for everyone: one grouped query per counter (per regulated stage
-        for missing data), then one create for new rows and one write per changed row."""
-        date = date or fields.Date.context_today(self)
-        counts = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-        for counter, by_user in self._sales_count(date).items():
-            for user_id, count in by_user.items():
-                counts[user_id][counter] = count
-        existing = self.search([("date", "=", date)])
-        for row in existing:
-            counts.setdefault(row.user_id.id, dict.fromkeys(COUNTERS, 0))
-        users = self.env["res.users"].browse(list(counts)).exists()
-        by_user = {row.user_id.id: row for row in existing}
+        for missing data), then one create for new rows and one write per changed row.
+
+        Each person's day is their company's today (``date`` sets one day for
+        all): the lead counts are taken now, overdue tasks and overrides are
+        counted against that day, one query each per distinct day (usually one)."""
+        # archived companies too: their people may still own leads
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search_fetch([("active", "in", (True, False))], ["resource_calendar_id", "partner_id"])
+        )
+        days = {company.id: date or company._sales_date() for company in companies}
+        leads = self._sales_count_leads()
+        counted = {
+            day: {**leads, **self._sales_count(day, companies)} for day in set(days.values())
+        }
+        existing = self.search([("date", "in", list(counted))])
+        user_ids = {row.user_id.id for row in existing}
+        for by_counter in counted.values():
+            for by_user in by_counter.values():
+                user_ids.update(by_user)
+        users = self.env["res.users"].browse(user_ids).exists()
+        teams = users._sales_team_by_user()  # in each person's own company, the row's
+        by_key = {(row.date, row.user_id.id): row for row in existing}
         to_create = []
         for user in users:
+            day = days[user.company_id.id]
+            counts = {counter: counted[day][counter].get(user.id, 0) for counter in COUNTERS}
             values = dict(
-                counts[user.id], company_id=user.company_id.id, team_id=user.sale_team_id.id
+                counts,
+                company_id=user.company_id.id,
+                team_id=teams.get(user.id, self.env["crm.team"]).id,
             )
-            row = by_user.get(user.id)
+            row = by_key.get((day, user.id))
             if not row:
-                to_create.append(dict(values, date=date, user_id=user.id))
-            elif any(row[key] != value for key, value in counts[user.id].items()):
+                to_create.append(dict(values, date=day, user_id=user.id))
+            elif any(row[key] != value for key, value in counts.items()):
                 row.write(values)
         return self.create(to_create) | existing
 
     @api.model
-    def _sales_count(self, date):
-        """{counter: {user id: count}} for ``date``."""
-        result = self._sales_count_leads()
-        result["overdue_tasks"] = {
-            user.id: count
-            for user, count in self.env["mail.activity"]
+    def _sales_count(self, date, companies):
+        """{counter: {user id: count}} of what depends on the day: tasks past
+        their deadline on ``date`` and overrides made that day (the day of the
+        lead's company, else of the person's; ``companies``: all of them)."""
+        overdue = (
+            self.env["mail.activity"]
             .sudo()
             ._read_group(
                 [
@@ -108,29 +125,38 @@ class SalesDisciplineDaily(models.Model):
                 ["user_id"],
                 ["__count"],
             )
-        }
-        start = datetime.combine(date, time.min)
-        result["stage_overrides"] = {
-            user.id: count
-            for user, count in self.env["sales.lead.stage.log"]
+        )
+        next_day = date + timedelta(days=1)
+        overrides = (
+            self.env["sales.lead.stage.log"]
             .sudo()
-            ._read_group(
+            .search_fetch(
                 [
                     ("override_reason", "!=", False),
-                    ("date_in", ">=", start),
-                    ("date_in", "<", start + timedelta(days=1)),
                     ("user_id", "!=", False),
+                    ("date_in", ">=", min(company._sales_day_start(date) for company in companies)),
+                    (
+                        "date_in",
+                        "<",
+                        max(company._sales_day_start(next_day) for company in companies),
+                    ),
                 ],
-                ["user_id"],
-                ["__count"],
+                ["user_id", "company_id", "date_in"],
             )
+        )
+        overridden = defaultdict(int)
+        for log in overrides:
+            if (log.company_id or log.user_id.company_id)._sales_date(log.date_in) == date:
+                overridden[log.user_id.id] += 1
+        return {
+            "overdue_tasks": {user.id: count for user, count in overdue},
+            "stage_overrides": dict(overridden),
         }
-        return result
 
     @api.model
     def _sales_count_leads(self):
-        """Leads without a task and leads missing their stage's data, per owner, in
-        one scan of the open leads.
+        """{counter: {user id: count}}: leads without a task and leads missing
+        their stage's data, per owner, in one scan of the open leads.
 
         Conditional counts are what ``_read_group`` cannot do; the conditions
         are still compiled by the ORM from domains (field types, many2many),

@@ -67,13 +67,9 @@ class SalesKpiBoard(models.Model):
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_board(self):
-        today = fields.Date.context_today(self)
-        tomorrow = today + timedelta(days=1)
-        month_start = today.replace(day=1)
         # whole teams, so that ranks do not depend on which rows were asked for
         # (an explicit order: the default one ranks, which is computed here)
         rows = self.sudo().search([("team_id", "in", self.team_id.ids)], order="id") | self.sudo()
-        users = rows.user_id
         Metric = self.env["sales.kpi.metric"].sudo()
         # what the figures, the facts' queries and the table read, in one query
         metrics = Metric.search_fetch(
@@ -88,19 +84,69 @@ class SalesKpiBoard(models.Model):
                 "higher_is_better",
             ],
         )
-        targets = self.env["sales.kpi.plan"]._get_range_targets(
-            users, [(month_start, today), (today, today), (tomorrow, tomorrow)]
-        )
-        # the days before today come whole (stored by the nightly cron), today live
-        facts_before = metrics._read_fact_parts(users, month_start, today - timedelta(days=1))
-        facts_today = metrics._read_fact_parts(users, today, today)
-        due = self._invoices_due(users, today)
+        # "today" is each row's company's day: one pass per date, usually one
+        # (a team in another time zone may already be on the next date)
+        figures, due = {}, {}
+        by_day = rows.grouped(lambda row: (row.company_id or self.env.company)._sales_date())
+        for today, day_rows in by_day.items():
+            day_figures = self._day_figures(day_rows.user_id, today, metrics)
+            day_due = self.env["account.move"]._sales_due_by_salesperson([today], day_rows.user_id)
+            for row in day_rows:
+                figures[row.id] = day_figures[row.user_id.id]
+                due[row.id] = day_due.get((row.user_id.id, today), 0.0)
+        scoring = {metric: (metric.board_weight, metric.higher_is_better) for metric in metrics}
+        attainments = {
+            row.id: kpi.weighted_attainment(
+                [
+                    (
+                        scoring[metric][0],
+                        kpi.attainment(plan, fact, scoring[metric][1], cap=kpi.RANKING_CAP),
+                    )
+                    for metric, (plan, fact, *_today) in figures[row.id].items()
+                ]
+            )
+            for row in rows
+        }
+        ranks = {}
+        for team in rows.team_id:
+            team_rows = rows.filtered(lambda row, team=team: row.team_id == team)
+            ranks.update(
+                kpi.rank([(row.id, attainments[row.id], row.user_id.name) for row in team_rows])
+            )
         payments_id = self.env["ir.model.data"]._xmlid_to_res_id(
             PAYMENTS_METRIC, raise_if_not_found=False
         )
+        payments = metrics.browse(payments_id) if payments_id in metrics.ids else None
+        render = self._metrics_renderer(metrics)
+        for row in self:
+            visible = row._money_visible()
+            money = figures[row.id].get(payments, (0.0,) * 5) if visible else (0.0,) * 5
+            row.currency_id = row.company_id.currency_id or self.env.company.currency_id
+            row.rank = ranks.get(row.id, 0)
+            value = attainments[row.id]
+            row.attainment = value * 100 if value is not None else 0.0
+            row.money_visible = visible
+            row.money_target_today = money[2]
+            row.money_due_today = due[row.id] if visible else 0.0
+            row.money_plan_today = row.money_target_today + row.money_due_today
+            row.money_fact_today = money[3]
+            row.money_plan_tomorrow = money[4]
+            row.metrics_html = render(figures[row.id], visible, row.currency_id)
 
-        # user -> metric -> (plan mtd, fact mtd, plan today, fact today, plan tomorrow);
-        # the metrics' settings are read once: the loops run people x metrics
+    @api.model
+    def _day_figures(self, users, today, metrics):
+        """{user id: {metric: (plan MTD, fact MTD, plan today, fact today, plan
+        tomorrow)}} of the month up to ``today``: one query for the targets,
+        one for the facts of the days before today (stored by the nightly
+        cron) and one for today's (live). The metrics' settings are read once:
+        the loops run people x metrics."""
+        tomorrow = today + timedelta(days=1)
+        month_start = today.replace(day=1)
+        targets = self.env["sales.kpi.plan"]._get_range_targets(
+            users, [(month_start, today), (today, today), (tomorrow, tomorrow)]
+        )
+        facts_before = metrics._read_fact_parts(users, month_start, today - timedelta(days=1))
+        facts_today = metrics._read_fact_parts(users, today, today)
         figures = defaultdict(dict)
         for metric in metrics:
             average = metric.measure == "average"
@@ -118,38 +164,7 @@ class SalesKpiBoard(models.Model):
                     kpi.fact_value(*done_today, average),
                     plan_tomorrow,
                 )
-        scoring = {metric: (metric.board_weight, metric.higher_is_better) for metric in metrics}
-        attainments = {}
-        for user_id in users.ids:
-            items = [
-                (scoring[metric][0], kpi.attainment(plan, fact, scoring[metric][1]))
-                for metric, (plan, fact, *_today) in figures[user_id].items()
-            ]
-            attainments[user_id] = kpi.weighted_attainment(items)
-        ranks = {}
-        for team in rows.team_id:
-            team_rows = rows.filtered(lambda row, team=team: row.team_id == team)
-            ranks.update(
-                kpi.rank(
-                    [(row.id, attainments[row.user_id.id], row.user_id.name) for row in team_rows]
-                )
-            )
-        payments = metrics.browse(payments_id) if payments_id in metrics.ids else None
-        render = self._metrics_renderer(metrics)
-        for row in self:
-            visible = row._money_visible()
-            money = figures[row.user_id.id].get(payments, (0.0,) * 5) if visible else (0.0,) * 5
-            row.currency_id = row.company_id.currency_id or self.env.company.currency_id
-            row.rank = ranks.get(row.id, 0)
-            value = attainments[row.user_id.id]
-            row.attainment = value * 100 if value is not None else 0.0
-            row.money_visible = visible
-            row.money_target_today = money[2]
-            row.money_due_today = due.get(row.user_id.id, 0.0) if visible else 0.0
-            row.money_plan_today = row.money_target_today + row.money_due_today
-            row.money_fact_today = money[3]
-            row.money_plan_tomorrow = money[4]
-            row.metrics_html = render(figures[row.user_id.id], visible, row.currency_id)
+        return figures
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -230,27 +245,6 @@ class SalesKpiBoard(models.Model):
             or self.team_id.user_id == user
             or user.has_group("sales_dept_org.group_sales_dept_director")
         )
-
-    @api.model
-    def _invoices_due(self, users, day):
-        """Open customer invoices due ``day``, by salesperson: one grouped query."""
-        groups = (
-            self.env["account.move"]
-            .sudo()
-            ._read_group(
-                [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("invoice_date_due", "=", day),
-                    ("invoice_user_id", "in", users.ids),
-                    ("company_id", "in", self.env.companies.ids),
-                ],
-                ["invoice_user_id"],
-                ["amount_residual_signed:sum"],
-            )
-        )
-        return {user.id: amount for user, amount in groups}
 
     def _metrics_renderer(self, metrics):
         """render(figures, money_visible, currency) -> the plan and fact table of

@@ -42,11 +42,13 @@ class SalesKpiFact(models.Model):
 
     @api.model
     def _cron_store_facts(self):
-        """Stores facts up to yesterday for every active metric and company."""
-        yesterday = fields.Date.context_today(self) - timedelta(days=1)
+        """Stores facts up to yesterday for every active metric and company:
+        the last day over in every company (a day still going on somewhere
+        would be stored half counted)."""
         # a handful of metrics and companies: the work is one query per metric
         metrics = self.env["sales.kpi.metric"].search([("active", "=", True)])
         companies = self.env["res.company"].search([("active", "=", True)])
+        yesterday = min(company._sales_date() for company in companies) - timedelta(days=1)
         self._store_facts(metrics, companies, yesterday)
 
     @api.model

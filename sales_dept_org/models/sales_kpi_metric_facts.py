@@ -1,5 +1,5 @@
-"""sales.kpi.metric: reading the facts. Batch API (the board, the digests
-and the pay sheet read facts only through it)::
+"""sales.kpi.metric: reading the facts. Batch API (the board, the digests,
+the pay sheet and the money report read facts only through it)::
 
     metrics._read_facts(users, date_from, date_to, group_by_day=False)
     -> {(metric_id, user_id): value}              (group_by_day=False)
@@ -10,13 +10,17 @@ a metric's ``facts_stored_until`` are read from ``sales.kpi.fact`` (one query
 for all metrics), later days live from the source records: one grouped query
 per metric for all people at once, all sent as one statement: one query,
 whatever the number of people and metrics. Facts are read as superuser
-within ``env.companies``: callers decide who may see them.
+within ``env.companies``: callers decide who may see them. ``users`` None
+reads everybody credited.
+
+A record's day is its company's (``res.company._sales_tz``): the record's
+own company, else that of the person credited. Companies in several time
+zones are grouped in the same single query, each record on its own
+company's day.
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import api, models
 from odoo.osv import expression
@@ -27,11 +31,6 @@ from ..engine import kpi
 
 class SalesKpiMetric(models.Model):
     _inherit = "sales.kpi.metric"  # pylint: disable=consider-merging-classes-inherited
-
-    @api.model
-    def _kpi_tz(self):
-        """Days are company days: the company's time zone, else UTC."""
-        return self.env.company.partner_id.tz or "UTC"
 
     def _read_facts(self, users, date_from, date_to, group_by_day=False):
         """Facts of these metrics for ``users`` from ``date_from`` to ``date_to``
@@ -49,8 +48,9 @@ class SalesKpiMetric(models.Model):
 
     def _read_fact_parts(self, users, date_from, date_to, group_by_day=False):
         """{key: (amount, count)}: the sums that add up over days and people
-        (an average is amount/count only at the end)."""
-        if not users or not self or date_from > date_to:
+        (an average is amount/count only at the end). ``users`` None: everybody
+        credited (the money report)."""
+        if (users is not None and not users) or not self or date_from > date_to:
             return {}
         # rows of (metric_id, user_id, day, company_id, amount, count), one
         # grouped query for the stored days of all metrics and one per metric
@@ -93,10 +93,10 @@ class SalesKpiMetric(models.Model):
                         ]
                     ),
                     [
-                        ("user_id", "in", users.ids),
                         ("date", ">=", date_from),
                         ("company_id", "in", self.env.companies.ids),
                     ],
+                    [] if users is None else [("user_id", "in", users.ids)],
                 ]
             )
         )
@@ -141,18 +141,36 @@ class SalesKpiMetric(models.Model):
         user_sql = self._path_sql(model, query, self.user_field)
         date_sql = self._path_sql(model, query, self.date_field)
         date_field = self._path_error(model, self.date_field)[1]
-        tz = self._kpi_tz()
+        # a record's day is its company's: the record's company, else that of
+        # the person credited (see res.company._sales_tz)
+        companies = self.env.companies
+        company_sql = None
+        if by_day or not companies._sales_one_tz():
+            company_sql = self._path_sql(model, query, f"{self.user_field}.company_id")
+            if has_company:
+                company_sql = SQL(
+                    "COALESCE(%s, %s)",
+                    model._field_to_sql(model._table, "company_id", query),
+                    company_sql,
+                )
         if date_field.type == "datetime":
+            # the UTC span of the days in every company, then (when their
+            # time zones differ) each record's own company day
             query.add_where(
                 SQL(
                     "%s >= %s AND %s < %s",
                     date_sql,
-                    self._utc_start(date_from, tz),
+                    min(company._sales_day_start(date_from) for company in companies),
                     date_sql,
-                    self._utc_start(date_to + timedelta(days=1), tz),
+                    max(
+                        company._sales_day_start(date_to + timedelta(days=1))
+                        for company in companies
+                    ),
                 )
             )
-            day_sql = SQL("(timezone(%s, timezone('UTC', %s)))::date", tz, date_sql)
+            day_sql = companies._sales_local_date_sql(date_sql, company_sql)
+            if not companies._sales_one_tz():
+                query.add_where(SQL("%s BETWEEN %s AND %s", day_sql, date_from, date_to))
         else:
             query.add_where(SQL("%s BETWEEN %s AND %s", date_sql, date_from, date_to))
             day_sql = date_sql
@@ -160,13 +178,6 @@ class SalesKpiMetric(models.Model):
             query.add_where(SQL("%s IS NOT NULL", user_sql))
         else:
             query.add_where(SQL("%s IN %s", user_sql, tuple(users.ids)))
-        company_sql = SQL("%s", self.env.company.id)
-        if has_company:
-            company_sql = SQL(
-                "COALESCE(%s, %s)",
-                model._field_to_sql(model._table, "company_id", query),
-                company_sql,
-            )
         if self.measure == "count":
             amount_sql = SQL("COUNT(*)")
         else:
@@ -254,8 +265,3 @@ class SalesKpiMetric(models.Model):
         *steps, last = path.split(".")
         model, alias = self._join_path(model, query, steps)
         return model._field_to_sql(alias, last, query)
-
-    @api.model
-    def _utc_start(self, day, tz):
-        local = pytz.timezone(tz).localize(datetime.combine(day, time.min))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)

@@ -4,7 +4,8 @@ Team "North" of the main company, led by ``user_head``:
     user_hunter (hunter), user_closer (closer), user_farmer (farmer)
 Outside the team: ``user_director`` (sales director, all teams) and
 ``user_accountant`` (bonus accountant). Each person has an employee carrying
-their sales role. No demo data is used.
+their sales role. No demo data is used. ``_new_york`` adds a second company
+in another time zone.
 """
 
 from odoo.addons.crm.tests.common import TestCrmCommon
@@ -78,3 +79,26 @@ class SalesDeptCommon(TestCrmCommon):
             groups=group_xmlid,
             tz="Europe/Warsaw",
         )
+
+    @classmethod
+    def _new_york(cls, login, **team_values):
+        """(company, user, team): a second company whose days are New York's,
+        with a salesperson, Nora, in its team Manhattan."""
+        company = cls.env["res.company"].create({"name": "Big Apple Inc"})
+        company.resource_calendar_id.tz = "America/New_York"
+        nora = cls.env["res.users"].create(
+            {
+                "name": "Nora York",
+                "login": login,
+                "company_id": company.id,
+                "company_ids": [(6, 0, company.ids)],
+                "groups_id": [(6, 0, cls.env.ref("sales_team.group_sale_salesman").ids)],
+            }
+        )
+        team = cls.env["crm.team"].create(
+            dict(
+                {"name": "Manhattan", "company_id": company.id, "member_ids": [(4, nora.id)]},
+                **team_values,
+            )
+        )
+        return company, nora, team

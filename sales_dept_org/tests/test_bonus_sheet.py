@@ -413,6 +413,29 @@ class TestBonusSheet(BonusCommon):
         )
         self.assertIn("Tomasz Closer, 2026-11-05: say why", str(caught.exception))
 
+    def _jans_scheme_on(self, metric):
+        """Jan's own scheme paid on ``metric`` alone: 6,000 at 60/10/30 (bonus
+        target 1,800); nothing below 80%, 50% at 80% rising 1 per point, 100%
+        at plan, then 2 per point."""
+        return self.env["sales.bonus.scheme"].create(
+            {
+                "name": "Jan's own scheme",
+                "sales_role": "hunter",
+                "employee_id": self.employee_hunter.id,
+                "target_pay": 6000.0,
+                "fixed_share": 60.0,
+                "soft_share": 10.0,
+                "bonus_share": 30.0,
+                "metric_ids": [Command.create({"metric_id": metric.id, "weight": 100.0})],
+                "tier_ids": [
+                    Command.create(
+                        {"attainment_from": 80, "attainment_to": 100, "payout_from": 50, "rate": 1}
+                    ),
+                    Command.create({"attainment_from": 100, "payout_from": 100, "rate": 2}),
+                ],
+            }
+        )
+
     def test_custom_metric_is_paid_on(self):
         # a metric an admin adds to the catalogue: top-priority opportunities by
         # expected closing day; a personal scheme pays Jan on it alone
@@ -430,24 +453,7 @@ class TestBonusSheet(BonusCommon):
         for deadline in (date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 20)):
             self._lead(self.user_hunter, 0, priority="3", date_deadline=deadline)
         self._lead(self.user_hunter, 0, priority="3", date_deadline=date(2026, 11, 2))
-        self.env["sales.bonus.scheme"].create(
-            {
-                "name": "Jan's own scheme",
-                "sales_role": "hunter",
-                "employee_id": self.employee_hunter.id,
-                "target_pay": 6000.0,
-                "fixed_share": 60.0,
-                "soft_share": 10.0,
-                "bonus_share": 30.0,
-                "metric_ids": [Command.create({"metric_id": top.id, "weight": 100.0})],
-                "tier_ids": [
-                    Command.create(
-                        {"attainment_from": 80, "attainment_to": 100, "payout_from": 50, "rate": 1}
-                    ),
-                    Command.create({"attainment_from": 100, "payout_from": 100, "rate": 2}),
-                ],
-            }
-        )
+        self._jans_scheme_on(top)
         self.october_plan.line_ids = [
             Command.create({"user_id": self.user_hunter.id, "metric_id": top.id, "target": 2})
         ]
@@ -469,3 +475,53 @@ class TestBonusSheet(BonusCommon):
             ],
         )
         self.assertRecordValues(hunter, [{"bonus_payout": 200.0, "bonus_amount": 3600.0}])
+
+    def test_metric_to_keep_low_pays_more_as_the_count_falls(self):
+        """A scheme on overdue tasks (fewer is better): attainment is plan / fact."""
+        overdue = self.metric("overdue_tasks")
+        self._jans_scheme_on(overdue)
+        self.october_plan.line_ids = [
+            Command.create({"user_id": self.user_hunter.id, "metric_id": overdue.id, "target": 10})
+        ]
+        days = self.env["sales.discipline.daily"].create(
+            [
+                {
+                    "date": date(2026, 10, day),
+                    "user_id": self.user_hunter.id,
+                    "company_id": self.company.id,
+                    "overdue_tasks": count,
+                }
+                for day, count in ((5, 5), (6, 4), (7, 3))
+            ]
+        )
+        hunter = self.line_of(self.compute_month(OCTOBER), self.employee_hunter)
+        # 12 overdue task-days against a plan of at most 10: 10 / 12 = 83.33%
+        # -> 50 + 1 x 3.33 = 53.33% of the bonus target 1,800 = 960.00. Read as
+        # "more is better" it would have been 120%, paying 140%: 2,520.00.
+        self.assertRecordValues(
+            hunter.metric_line_ids,
+            [
+                {
+                    "metric_code": "overdue_tasks",
+                    "plan": 10.0,
+                    "fact": 12.0,
+                    "attainment": 83.33,
+                    "payout": 53.33,
+                    # 2 task-days fewer reach the plan, which pays 100%
+                    "to_next_tier": 2.0,
+                    "next_tier_payout": 100.0,
+                }
+            ],
+        )
+        self.assertRecordValues(hunter, [{"bonus_amount": 960.0}])
+        self.assertEqual(hunter.next_tier_note, "Overdue tasks: 2.00 less pays 100% of the bonus")
+        # 4 + 4 = 8 task-days: within the plan, 100% -> the full 1,800; no tier
+        # above 100% can be reached by keeping a count low
+        days[0].overdue_tasks = 4
+        days[2].unlink()
+        hunter = self.line_of(self.compute_month(OCTOBER), self.employee_hunter)
+        self.assertRecordValues(
+            hunter.metric_line_ids,
+            [{"fact": 8.0, "attainment": 100.0, "payout": 100.0, "to_next_tier": 0.0}],
+        )
+        self.assertRecordValues(hunter, [{"bonus_amount": 1800.0, "next_tier_note": ""}])

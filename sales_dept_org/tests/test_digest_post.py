@@ -208,7 +208,6 @@ class TestDigestPost(KpiCommon):
         Team row: payments 500 / 100, revenue 1000 / 200, calls 1 / 2; an
         average does not add up over people, so conversion stays empty.
         """
-        self.env.company.partner_id.tz = "Europe/Warsaw"
         self.employees.resource_calendar_id = self.company.resource_calendar_id
         payments = self.metric("payments_received")
         revenue = self.metric("revenue_won")

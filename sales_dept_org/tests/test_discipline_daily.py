@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError
 from odoo.tests import users
 
@@ -89,3 +91,48 @@ class TestDisciplineDaily(SalesStageCommon):
         self.env["sales.discipline.daily"].sudo()._sales_refresh()
         visible = self.env["sales.discipline.daily"].search([])
         self.assertEqual(visible.user_id, self.user_hunter + self.user_closer)
+
+    def test_each_person_counted_on_their_company_day(self):
+        """At 02:00 UTC on 11 March 2026 it is 03:00 on the 11th in Warsaw and
+        22:00 on the 10th in New York. Nora (New York) owns one lead without a
+        task; her head let one of her moves through at 01:00 UTC on the 11th
+        (21:00 on the 10th there) and one at 05:00 UTC on the 10th (00:00 on
+        the 10th there: the same day). The closer's override of the 11th
+        (01:30 in Warsaw) stays a Warsaw 11th."""
+        self.env.company.resource_calendar_id.tz = "Europe/Warsaw"
+        new_york, nora, manhattan = self._new_york("discipline_nora", sales_task_mode="off")
+        lead = self.env["crm.lead"].create(
+            {"name": "NY deal", "user_id": nora.id, "team_id": manhattan.id}
+        )
+        Log = self.env["sales.lead.stage.log"]
+        Log.search([("override_reason", "!=", False)]).date_in = "2026-03-11 00:30:00"
+        Log.create(
+            [
+                {
+                    "lead_id": lead.id,
+                    "company_id": new_york.id,
+                    "user_id": nora.id,
+                    "stage_id": self.stage_new.id,
+                    "date_in": moment,
+                    "override_reason": "Signed on paper",
+                }
+                for moment in ("2026-03-11 01:00:00", "2026-03-10 05:00:00")
+            ]
+        )
+        with freeze_time("2026-03-11 02:00:00"):
+            rows = self.env["sales.discipline.daily"]._sales_refresh()
+        nora_row = rows.filtered(lambda row: row.user_id == nora)
+        self.assertRecordValues(
+            nora_row,
+            [
+                {
+                    "date": date(2026, 3, 10),
+                    "company_id": new_york.id,
+                    "team_id": manhattan.id,
+                    "leads_without_task": 1,
+                    "stage_overrides": 2,
+                }
+            ],
+        )
+        closer_row = rows.filtered(lambda row: row.user_id == self.user_closer)
+        self.assertRecordValues(closer_row, [{"date": date(2026, 3, 11), "stage_overrides": 1}])

@@ -26,7 +26,7 @@ class TestKpiBoard(KpiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.partner_id.tz = "Europe/Warsaw"
+        cls.env.company.resource_calendar_id.tz = "Europe/Warsaw"
         cls.employees.resource_calendar_id = cls.env.company.resource_calendar_id
         cls.calls, cls.payments = cls.metric("calls_made"), cls.metric("payments_received")
         cls.plan = cls.env["sales.kpi.plan"].create(
@@ -250,3 +250,42 @@ class TestKpiBoard(KpiCommon):
     def test_pivot_shows_own_money(self):
         [team] = self.team_totals()
         self.assertEqual((team["money_fact_today"], team["money_plan_today"]), (500.0, 350.0))
+
+    @freeze_time("2026-03-18 23:30:00")
+    def test_today_is_each_teams_company_day(self):
+        """At 23:30 UTC on 18 March it is 00:30 on the 19th in Warsaw and 19:30
+        on the 18th in New York. Nora (New York, 22 calls planned in March,
+        one a weekday) called every weekday up to the 18th, like the hunter in
+        Warsaw. On one board of both companies, New York's month to date has
+        13 weekdays: 13 / 13 = 100 %; Warsaw's has 14 (the 19th began):
+        13 / 14 = 92.86 %."""
+        new_york, nora, manhattan = self._new_york("board_nora")
+        both = self.env.company | new_york
+        self.env["sales.kpi.plan"].create(
+            {
+                "name": "Manhattan March",
+                "company_id": new_york.id,
+                "team_id": manhattan.id,
+                "date_from": MARCH[0],
+                "date_to": MARCH[1],
+                "line_ids": [
+                    Command.create({"metric_id": self.calls.id, "user_id": nora.id, "target": 22})
+                ],
+            }
+        )
+        self._done_activities(
+            nora,
+            self.env.ref("mail.mail_activity_data_call"),
+            WORKDAYS_TO_18,
+            lead=self._lead(nora, 0, team_id=manhattan.id),
+        )
+        rows = (
+            self.env["sales.kpi.board"]
+            .with_context(allowed_company_ids=both.ids)
+            .search_read(
+                [("team_id", "in", (self.team_north | manhattan).ids)], ["user_id", "attainment"]
+            )
+        )
+        attainment = {row["user_id"][0]: round(row["attainment"], 2) for row in rows}
+        self.assertEqual(attainment[nora.id], 100.0)
+        self.assertEqual(attainment[self.user_hunter.id], 92.86)

@@ -17,7 +17,7 @@ class TestKpiMetric(KpiCommon):
     def setUpClass(cls):
         super().setUpClass()
         # days are Warsaw days (UTC+1 in March before the 29th)
-        cls.env.company.partner_id.tz = "Europe/Warsaw"
+        cls.env.company.resource_calendar_id.tz = "Europe/Warsaw"
         hunter, closer, farmer = cls.user_hunter, cls.user_closer, cls.user_farmer
         # revenue won / conversion: closer wins 1000 on 5 March and 2500 at
         # 23:30 UTC on 10 March (= 00:30 on 11 March in Warsaw), loses one of
@@ -297,3 +297,52 @@ class TestKpiMetric(KpiCommon):
         again = Fact.search_read([], ["date", "metric_id", "user_id", "amount", "record_count"])
         strip = [{k: v for k, v in row.items() if k != "id"} for row in rows]
         self.assertEqual([{k: v for k, v in row.items() if k != "id"} for row in again], strip)
+
+    def test_each_record_on_its_own_company_day(self):
+        """A second company in New York (UTC-5 until 8 March, UTC-4 after).
+
+        Its closer wins 800 at 03:00 UTC on 11 March (23:00 on the 10th in
+        New York), 600 at 02:00 UTC on 1 April (22:00 on 31 March:
+        March's) and 900 at 04:30 UTC on 1 March (23:30 on 28 February: not
+        March's), and marks a call done at 03:00 UTC on 11 March (a message
+        has no company: the day of the person's company, the 10th). Read with
+        both companies, in the same single query, the Warsaw closer's 2500 at
+        23:30 UTC on the 10th stays on the 11th."""
+        new_york, closer_ny, manhattan = self._new_york("kpi_nora")
+        both = self.env.company | new_york
+        for revenue, closed in (
+            (800, datetime(2026, 3, 11, 3)),
+            (600, datetime(2026, 4, 1, 2)),
+            (900, datetime(2026, 3, 1, 4, 30)),
+        ):
+            self._lead(closer_ny, revenue, closed=closed, won=True, team_id=manhattan.id)
+        [call] = self._done_activities(
+            closer_ny,
+            self.env.ref("mail.mail_activity_data_call"),
+            [date(2026, 3, 11)],
+            lead=self._lead(closer_ny, 0, team_id=manhattan.id),
+        )
+        call.date = datetime(2026, 3, 11, 3)
+        metrics = (self.metric("revenue_won") | self.metric("calls_made")).with_context(
+            allowed_company_ids=both.ids
+        )
+        users = self.user_closer | closer_ny
+        metrics._read_facts(users, *MARCH)  # warm the caches
+        with self.assertQueryCount(1):
+            facts = metrics._read_facts(users, *MARCH, group_by_day=True)
+        revenue, calls = metrics
+        self.assertEqual(
+            {key: value for key, value in facts.items() if value},
+            {
+                (revenue.id, self.user_closer.id, date(2026, 3, 5)): 1000.0,
+                (revenue.id, self.user_closer.id, date(2026, 3, 11)): 2500.0,
+                (revenue.id, closer_ny.id, date(2026, 3, 10)): 800.0,
+                (revenue.id, closer_ny.id, date(2026, 3, 31)): 600.0,
+                (calls.id, self.user_closer.id, date(2026, 3, 5)): 1,
+                (calls.id, closer_ny.id, date(2026, 3, 10)): 1,
+            },
+        )
+        # the month's totals follow the same days; the nightly store keeps them
+        self.assertEqual(metrics._read_facts(users, *MARCH)[revenue.id, closer_ny.id], 1400.0)
+        self.env["sales.kpi.fact"]._store_facts(metrics, both, date(2026, 3, 31))
+        self.assertEqual(metrics._read_facts(users, *MARCH, group_by_day=True), facts)

@@ -8,7 +8,11 @@ Invoices (no tax), salesperson / team:
   E farmer/North   900 due 03-12                    -> outside both days
   F admin/South     50 due 03-10                    -> another team
   a draft invoice due 03-10 and a payment of 150 from A's customer on 03-09: ignored.
+Money received is the "Payments received" metric: reconciled on a customer
+invoice, credited to the invoice's salesperson on the payment's date.
 """
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged, users
@@ -125,9 +129,70 @@ class TestMoneyReport(SalesInvoiceCommon):
         Report = self.env["sales.money.report"]
         Report._money_by_salesperson(self.company, DAY)  # warm the caches
         self.env.invalidate_all()
-        # two grouped reads, then one read of the paying customers' partners
-        with self.assertQueryCount(4):
+        # the invoices due (one grouped read), the money received (the payments
+        # metric: its definition, the company's time zone from its calendar,
+        # then one grouped read) and everyone's team (one read): none per person
+        with self.assertQueryCount(6):
             Report._money_by_salesperson(self.company, DAY)
+
+    def test_money_received_is_the_invoice_salespersons_on_the_day_it_arrived(self):
+        """G: the hunter's invoice of 300 to the farmer's customer. The customer
+        pays 300 on 03-10; the payment is matched with G only on 03-12. The
+        money arrived on 03-10 and pays the person who sold: the hunter, not
+        the customer's salesperson (the farmer), not on the day of matching."""
+        [inv_g] = self._post_invoices(
+            [(self.c_farmer, "2026-02-20", 300, "out_invoice", "2026-03-20")]
+        )
+        inv_g.invoice_user_id = self.user_hunter
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.c_farmer.id,
+                "amount": 300,
+                "date": "2026-03-10",
+            }
+        )
+        payment.action_post()
+        Report = self.env["sales.money.report"]
+        money = Report._money_by_salesperson(self.company, DAY)
+        # not matched yet: nobody's money (the hunter's 400 is D's)
+        self.assertEqual(money[self.user_hunter.id, self.team_north.id]["received_today"], 400.0)
+        receivable = inv_g.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time("2026-03-12 10:00:00"):
+            (
+                receivable
+                | payment.move_id.line_ids.filtered(
+                    lambda line: line.account_id == receivable.account_id
+                )
+            ).reconcile()
+        self.assertIn(inv_g.payment_state, ("paid", "in_payment"))
+        # on 03-10: the hunter 400 (D) + 300 (G); the farmer 200 (B) only
+        money = Report._money_by_salesperson(self.company, DAY)
+        self.assertEqual(money[self.user_hunter.id, self.team_north.id]["received_today"], 700.0)
+        self.assertEqual(money[self.user_farmer.id, self.team_north.id]["received_today"], 200.0)
+        # the day of matching received nothing
+        matched_day = Report._money_by_salesperson(self.company, fields.Date.to_date("2026-03-12"))
+        self.assertFalse(any(amounts["received_today"] for amounts in matched_day.values()))
+        # the board's and the pay's "Payments received" say the same
+        metric = self.env.ref("sales_dept_org.kpi_metric_payments_received")
+        people = self.user_hunter | self.user_farmer
+        self.assertEqual(
+            metric._read_facts(people, DAY, fields.Date.to_date("2026-03-12"), group_by_day=True),
+            {
+                (metric.id, self.user_hunter.id, DAY): 700.0,
+                (metric.id, self.user_farmer.id, DAY): 200.0,
+            },
+        )
+
+    @freeze_time("2026-03-10 23:30:00")
+    def test_the_report_opens_on_the_companys_today(self):
+        # 23:30 UTC: already the 11th in Warsaw, still the 10th in New York
+        calendar = self.company.resource_calendar_id
+        calendar.tz = "Europe/Warsaw"
+        self.assertEqual(str(self.env["sales.money.report"].create({}).date), "2026-03-11")
+        calendar.tz = "America/New_York"
+        self.assertEqual(str(self.env["sales.money.report"].create({}).date), "2026-03-10")
 
     @users("sdo_farmer")
     def test_salesperson_sees_the_team_board(self):

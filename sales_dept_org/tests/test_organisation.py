@@ -29,6 +29,60 @@ class TestOrganisation(HandoffCommon):
         self.assertEqual(members[self.user_farmer].sales_role, "farmer")
         self.assertEqual(members[self.user_closers[0]].sales_role, "closer")
 
+    def test_a_persons_team_in_several_teams(self):
+        """res.users._sales_team_by_user, the one definition of a person's team:
+        the team led first (sequence, then id), else the oldest membership; only
+        the company's teams; archived memberships never; one query for all."""
+        self.env["ir.config_parameter"].set_param("sales_team.membership_multi", True)
+        company = self.env.company
+        west, central = self.env["crm.team"].create(
+            [
+                {"name": "West", "sequence": 1, "company_id": company.id},
+                {"name": "Central", "sequence": 1, "company_id": company.id},
+            ]
+        )
+        # the hunter joins West after North: West comes first in the teams'
+        # order, but North is the older membership
+        west.member_ids = [(4, self.user_hunter.id)]
+        # Piotr leads North (sequence 10) and Central (1) and sits in West: the
+        # team he leads first in the teams' order. North has no company: it
+        # counts in every company; abroad, Piotr leads Abroad (sequence 5) first
+        west.member_ids = [(4, self.user_head.id)]
+        central.user_id = self.user_head
+        abroad = self.env["res.company"].create({"name": "Abroad Ltd"})
+        self.user_head.company_ids |= abroad
+        team_abroad = self.env["crm.team"].create(
+            {"name": "Abroad", "sequence": 5, "company_id": abroad.id, "user_id": self.user_head.id}
+        )
+        # the closer's only membership is archived
+        self.team_north.crm_team_member_ids.filtered(
+            lambda member: member.user_id == self.user_closer
+        ).active = False
+        people = self.user_hunter | self.user_head | self.user_closer | self.user_farmer
+        self.env.invalidate_all()
+        with self.assertQueryCount(1):
+            teams = people._sales_team_by_user(company)
+        self.assertEqual(
+            teams,
+            {
+                self.user_hunter.id: self.team_north,
+                self.user_head.id: central,
+                self.user_farmer.id: self.team_north,
+            },
+        )
+        self.assertEqual(
+            people._sales_team_by_user(abroad),
+            {
+                self.user_hunter.id: self.team_north,
+                self.user_head.id: team_abroad,
+                self.user_farmer.id: self.team_north,
+            },
+        )
+        # the employee's team is the same definition, in the employee's company
+        self.assertEqual(self.employee_hunter.sales_team_id, self.team_north)
+        self.assertEqual(self.employee_head.sales_team_id, central)
+        self.assertFalse(self.employee_closer.sales_team_id)
+
     @users("sdo_hunter")
     def test_colleagues_role_and_team_readable_without_hr_rights(self):
         public = self.env["hr.employee.public"].browse(self.employee_closer.id)

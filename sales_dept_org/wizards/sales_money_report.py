@@ -2,24 +2,30 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-OPEN_PAYMENT_STATES = ("not_paid", "partial")
-RECEIVED_PAYMENT_STATES = ("in_process", "paid")
+PAYMENTS_METRIC = "sales_dept_org.kpi_metric_payments_received"
 
 
 class SalesMoneyReport(models.TransientModel):
     """Money of the day: what customers should pay today, what they paid today
-    and what they should pay tomorrow, per salesperson and team.
+    and what they should pay tomorrow, per salesperson and their team.
 
-    Planned money is the open amount of posted customer invoices due that day,
-    credited to the invoice's salesperson and team. Received money is the
-    customer payments dated that day, credited to the customer's salesperson
-    and their main team (a payment has no salesperson of its own). Amounts are in the
-    company currency. Two grouped queries for everyone, whatever the date."""
+    Planned money is the open amount of posted customer invoices due that day
+    (``account.move._sales_due_by_salesperson``, as on the board). Received
+    money is the "Payments received" KPI metric of that day, the one rule of
+    money received: what was reconciled on customer invoices, credited to
+    the invoice's salesperson on the date the money arrived (the payment's or
+    bank line's date). Both go to the invoice's salesperson, in their team
+    (``res.users._sales_team_by_user``). Amounts are in the company
+    currency. A few grouped queries for everyone, whatever the date."""
 
     _name = "sales.money.report"
     _description = "Money of the Day"
 
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True,
+        default=lambda self: self.env.company._sales_date(),
+        help="A day of the company, in its time zone.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -33,50 +39,29 @@ class SalesMoneyReport(models.TransientModel):
         Read as superuser: the board shows sums to the whole team, never the
         invoices themselves."""
         tomorrow = day + timedelta(days=1)
+        env = self.sudo().with_context(allowed_company_ids=company.ids).env
+        due = env["account.move"]._sales_due_by_salesperson([day, tomorrow])
+        payments = env["sales.kpi.metric"].browse(
+            env["ir.model.data"]._xmlid_to_res_id(PAYMENTS_METRIC, raise_if_not_found=False)
+        )
+        received = payments._read_facts(None, day, day)
+        people = env["res.users"].browse(
+            {user_id for user_id, _due in due if user_id}
+            | {user_id for _metric, user_id in received}
+        )
+        teams = people._sales_team_by_user(company)
         money = {}
 
-        def bucket(user, team):
+        def bucket(user_id):
+            key = (user_id, teams[user_id].id if user_id in teams else False)
             return money.setdefault(
-                (user.id, team.id),
-                {"planned_today": 0.0, "received_today": 0.0, "planned_tomorrow": 0.0},
+                key, {"planned_today": 0.0, "received_today": 0.0, "planned_tomorrow": 0.0}
             )
 
-        invoices = (
-            self.env["account.move"]
-            .sudo()
-            ._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", OPEN_PAYMENT_STATES),
-                    ("invoice_date_due", "in", (day, tomorrow)),
-                ],
-                groupby=["invoice_user_id", "team_id", "invoice_date_due:day"],
-                aggregates=["amount_residual_signed:sum"],
-            )
-        )
-        for user, team, due, amount in invoices:
-            key = "planned_today" if due == day else "planned_tomorrow"
-            bucket(user, team)[key] += amount
-        payments = (
-            self.env["account.payment"]
-            .sudo()
-            ._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("payment_type", "=", "inbound"),
-                    ("partner_type", "=", "customer"),
-                    ("state", "in", RECEIVED_PAYMENT_STATES),
-                    ("date", "=", day),
-                ],
-                groupby=["partner_id"],
-                aggregates=["amount_company_currency_signed:sum"],
-            )
-        )
-        for partner, amount in payments:
-            customer = partner.commercial_partner_id
-            bucket(customer.user_id, customer.user_id.sale_team_id)["received_today"] += amount
+        for (user_id, due_day), amount in due.items():
+            bucket(user_id)["planned_today" if due_day == day else "planned_tomorrow"] += amount
+        for (_metric, user_id), amount in received.items():
+            bucket(user_id)["received_today"] += amount
         return money
 
     def action_compute(self):

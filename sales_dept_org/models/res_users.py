@@ -1,0 +1,52 @@
+from odoo import models
+from odoo.tools import SQL
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    def _sales_team_by_user(self, company=None):
+        """{user id: crm.team}: each user's sales team, the one definition of
+        "a person's team" (pay lines, instant bonuses, the employee's team,
+        discipline counts, ABC-XYZ lines, the money report).
+
+        The team they lead, since a head answers for it; else the team they
+        are a member of. Among several, the first team they lead in the
+        teams' order (sequence, then id), else their oldest membership (as
+        Odoo's ``res.users.sale_team_id``: created first, then id). Only the
+        teams of ``company`` and the teams without a company count; without
+        ``company``, each user's own company. Archived teams and memberships
+        never count. Users without a team are left out, as are users not
+        saved yet (a form's new record). One query for all.
+        """
+        users = self._origin
+        if not users:
+            return {}
+        self.env["crm.team"].flush_model(["user_id", "company_id", "active", "sequence"])
+        self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "active"])
+        self.flush_model(["company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT ON (person.id) person.id, candidate.team_id
+                     FROM res_users person
+                     JOIN (SELECT team.user_id, team.id AS team_id, 0 AS kind,
+                                  team.sequence, NULL::timestamp AS since, team.id AS tie
+                             FROM crm_team team
+                            WHERE team.user_id IN %(users)s
+                        UNION ALL
+                           SELECT member.user_id, member.crm_team_id, 1,
+                                  0, member.create_date, member.id
+                             FROM crm_team_member member
+                            WHERE member.active AND member.user_id IN %(users)s
+                          ) AS candidate ON candidate.user_id = person.id
+                     JOIN crm_team team ON team.id = candidate.team_id
+                    WHERE team.active
+                      AND (team.company_id IS NULL OR team.company_id = %(company)s)
+                 ORDER BY person.id, candidate.kind, candidate.sequence, candidate.since,
+                          candidate.tie""",
+                users=tuple(users.ids),
+                company=company.id if company else SQL.identifier("person", "company_id"),
+            )
+        )
+        teams = {team.id: team for team in self.env["crm.team"].browse(row[1] for row in rows)}
+        return {user_id: teams[team_id] for user_id, team_id in rows}
