@@ -1,6 +1,6 @@
 # The two commands a newcomer needs are `make demo` and `make test` (see README.md).
 # The work is done by scripts/sdo; these targets only name it.
-.PHONY: demo test test-engine lint bench pot wheel clean
+.PHONY: demo test test-engine lint bench pot wheel clean odoo-update
 
 demo:  ## serve Odoo with the demo department on http://localhost:8069
 	@scripts/sdo demo
@@ -23,5 +23,8 @@ pot:  ## regenerates sales_dept_org/i18n/sales_dept_org.pot (installs the addon 
 wheel:
 	@python3 -m pip wheel . --no-deps -w dist
 
-clean:  ## removes the environment and build output; databases stay
-	rm -rf .venv dist build *.egg-info
+odoo-update:  ## fetches the newest Odoo 18.0 into .local/odoo (ODOO_GIT_URL, ODOO_GIT_REF, ODOO_ARCHIVE_URL)
+	@scripts/sdo odoo-update
+
+clean:  ## removes the environment, the fetched Odoo and build output; databases stay
+	rm -rf .venv dist build *.egg-info .local/odoo .local/odoo.lock .local/odoo-fetch.*
