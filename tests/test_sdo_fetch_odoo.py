@@ -161,6 +161,15 @@ def test_a_tree_removed_by_hand_comes_back_at_the_locked_commit(sdo):
     assert sdo.lock.read_text() == _git_lock(sdo, first)
 
 
+def test_a_tree_put_in_local_odoo_by_hand_is_used_as_it_is(sdo):
+    _odoo_tree(sdo.fetched, mark="by hand")
+    code, out, err = sdo("fetch-odoo")
+    assert (code, out) == (0, f"src:{sdo.fetched}")
+    assert "Fetching" not in err
+    assert "a tree not fetched here (no .local/odoo.lock)" in err
+    assert not sdo.lock.exists()
+
+
 def _error(err):
     """The script's closing message (after git's own output)."""
     return err[err.index("ERROR: ") :]
@@ -289,3 +298,4 @@ def test_without_odoo_has_odoo_and_sdo_no_fetch_never_fetch(sdo):
     assert code == 1
     assert err.startswith("ERROR: No Odoo 18.0 found.")
     assert not sdo.local.exists()
+
