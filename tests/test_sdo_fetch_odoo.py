@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -299,3 +300,46 @@ def test_without_odoo_has_odoo_and_sdo_no_fetch_never_fetch(sdo):
     assert err.startswith("ERROR: No Odoo 18.0 found.")
     assert not sdo.local.exists()
 
+
+REAL_ODOO = Path("/opt/odoo")
+
+
+@pytest.mark.skipif(
+    not (REAL_ODOO / "odoo" / "release.py").is_file()
+    or "version_info = (18," not in (REAL_ODOO / "odoo" / "release.py").read_text(),
+    reason="no Odoo 18.0 source tree in /opt/odoo",
+)
+def test_a_real_odoo_18_tree_is_fetched_and_imports(sdo, tmp_path):
+    """The same path end to end with the real tree: /opt/odoo committed into a
+    repository here (it stays untouched), fetched through ``file://``.
+    Stored without compression or deltas: a few minutes rather than ten."""
+    upstream = tmp_path / "odoo.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "18.0", str(upstream))
+    for key, value in (("core.compression", "0"), ("pack.window", "0")):
+        _git(upstream, "config", key, value)
+    tree = ["--git-dir", str(upstream), "--work-tree", str(REAL_ODOO)]
+    subprocess.run(["git", *tree, "add", "-A"], env=sdo.env, check=True)
+    subprocess.run(["git", *tree, "commit", "-q", "-m", "18.0"], env=sdo.env, check=True)
+    commit = _git(upstream, "rev-parse", "HEAD")
+    url = f"file://{upstream}"
+
+    code, out, err = sdo("fetch-odoo", ODOO_GIT_URL=url)
+    assert (code, out) == (0, f"src:{sdo.fetched}"), err
+    assert sdo.lock.read_text() == f"source=git\nurl={url}\nref=18.0\ncommit={commit}\n"
+    assert _git(sdo.fetched, "ls-files") == _git(upstream, "ls-tree", "-r", "--name-only", "HEAD")
+    release = "odoo/release.py"
+    assert (sdo.fetched / release).read_bytes() == (REAL_ODOO / release).read_bytes()
+    script = "import odoo.release; print(odoo.release.version_info[0], odoo.__file__)"
+    imported = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**sdo.env, "PYTHONPATH": str(sdo.fetched)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert imported.stdout == f"18 {sdo.fetched / 'odoo' / '__init__.py'}\n"
+    # the second run fetches nothing
+    code, out, err = sdo("fetch-odoo", ODOO_GIT_URL="file:///nowhere")
+    assert (code, out) == (0, f"src:{sdo.fetched}")
+    assert "Fetching" not in err
