@@ -343,3 +343,27 @@ def test_a_real_odoo_18_tree_is_fetched_and_imports(sdo, tmp_path):
     code, out, err = sdo("fetch-odoo", ODOO_GIT_URL="file:///nowhere")
     assert (code, out) == (0, f"src:{sdo.fetched}")
     assert "Fetching" not in err
+
+
+def test_ci_never_fetches_and_says_the_odoo_tests_were_skipped(sdo, tmp_path):
+    """``.ci/run`` without Odoo: lint and the odoo-free tests (a stand-in
+    ``make`` records what it is asked), the skip line, nothing fetched."""
+    ci = sdo.local.parent / ".ci" / "run"
+    ci.parent.mkdir()
+    shutil.copy2(SDO.parent.parent / ".ci" / "run", ci)
+    called = tmp_path / "make-called"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "make").write_text(f'#!/bin/sh\necho "$*" >> {called}\n')
+    (bin_dir / "make").chmod(0o755)
+    done = subprocess.run(
+        ["bash", str(ci)],
+        env={**sdo.env, "PATH": f"{bin_dir}{os.pathsep}{sdo.env['PATH']}"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ODOO TESTS SKIPPED: no Odoo 18.0 found")
+    assert called.read_text() == "lint\ntest-engine\n"
+    assert not sdo.local.exists()
