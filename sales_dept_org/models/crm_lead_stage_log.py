@@ -49,12 +49,15 @@ class CrmLead(models.Model):
             self.env["sales.lead.stage.log"].sudo().create(values)
 
     def _sales_stage_log_follow_owner(self):
-        """The open row follows the lead's owner and team (a hand-off within the stage)."""
-        rows = (
-            self.env["sales.lead.stage.log"]
-            .sudo()
-            .search([("lead_id", "in", self.ids), ("date_out", "=", False)])
-        )
+        """The open row follows the lead's owner and team (a hand-off within the stage).
+
+        Odoo's lead assignment writes its leads one at a time, each as a
+        recordset of its own: the rows are read through the leads' history
+        field with every lead this transaction holds in memory as prefetch,
+        so one query serves all those writes instead of a search per lead."""
+        in_memory = self.env.cache.get_records(self, self._fields["team_id"])
+        leads = self.with_prefetch(in_memory._ids).sudo()
+        rows = leads.sales_stage_log_ids.filtered(lambda row: not row.date_out)
         roles = self._sales_roles_by_user()
         for (user, team), group in rows.grouped(
             lambda row: (row.lead_id.user_id, row.lead_id.team_id)

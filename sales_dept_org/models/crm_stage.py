@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .column_defaults import set_column_defaults
+
 
 class CrmStage(models.Model):
     _inherit = "crm.stage"
@@ -60,6 +62,11 @@ class CrmStage(models.Model):
         translate=True,
         help="What must be true before the lead moves on; shown on the lead form.",
     )
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        set_column_defaults(self)
+        return result
 
     def write(self, vals):
         result = super().write(vals)

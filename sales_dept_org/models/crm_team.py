@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_list
 
+from .column_defaults import set_column_defaults
 from .hr_employee import SALES_ROLES
 
 
@@ -122,6 +123,11 @@ class CrmTeam(models.Model):
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
+    def _auto_init(self):
+        result = super()._auto_init()
+        set_column_defaults(self)
+        return result
+
     @api.model_create_multi
     def create(self, vals_list):
         teams = super().create(vals_list)

@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from ..engine import abcxyz, company_day
 from ..engine.digest_schedule import slot_minutes
+from .column_defaults import set_column_defaults
 
 # slot of the meeting rhythm -> company field holding its local time
 DIGEST_SLOT_FIELDS = {
@@ -109,6 +110,11 @@ class ResCompany(models.Model):
                     ),
                 )
             )
+
+    def _auto_init(self):
+        result = super()._auto_init()
+        set_column_defaults(self)
+        return result
 
     def write(self, vals):
         result = super().write(vals)

@@ -21,6 +21,7 @@ from . import test_kpi_plan
 from . import test_mandatory_task
 from . import test_migrations
 from . import test_money_report
+from . import test_neighbours
 from . import test_organisation
 from . import test_stage_log
 from . import test_stage_rules

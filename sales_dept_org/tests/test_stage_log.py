@@ -1,8 +1,10 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
+from odoo.sql_db import Cursor
 from odoo.tests import users
 
 from odoo.addons.sales_dept_org.hooks import _start_stage_log
@@ -62,6 +64,33 @@ class TestStageLog(SalesStageCommon):
         lead.user_id = self.user_closer
         row = lead.sales_stage_log_ids
         self.assertEqual((row.user_id, row.sales_role), (self.user_closer, "closer"))
+
+    def test_owner_written_lead_by_lead(self):
+        """Odoo's lead assignment writes its leads one at a time: the rows of
+        every lead are read in one query, and only the open rows follow."""
+        with freeze_time(T0):
+            leads = self._north_leads(6, self.stage_new, phone="+48 1", expected_revenue=100)
+        with freeze_time(T1):
+            leads[0].write({"stage_id": self.stage_qualified.id})
+        self.env.flush_all()
+        self.env.invalidate_all()
+        leads = leads.browse(leads.ids)
+        reads = []
+        execute = Cursor.execute
+
+        def counting_execute(cursor, query, *args, **kwargs):
+            if getattr(query, "code", query).startswith('SELECT "sales_lead_stage_log"'):
+                reads.append(query)
+            return execute(cursor, query, *args, **kwargs)
+
+        with patch.object(Cursor, "execute", counting_execute):
+            for lead in leads:
+                lead.user_id = self.user_closer
+            self.env.flush_all()
+        self.assertEqual(len(reads), 2, "the rows' ids, then their fields: once for six leads")
+        closed, open_row = leads[0].sales_stage_log_ids.sorted("date_in")
+        self.assertEqual((closed.user_id, open_row.user_id), (self.user_hunter, self.user_closer))
+        self.assertEqual(leads[1:].sales_stage_log_ids.user_id, self.user_closer)
 
     def test_starting_rows_for_leads_existing_before_install(self):
         with freeze_time(T0):
