@@ -48,6 +48,9 @@
         "views/sales_bonus_instant_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["sales_dept_org/static/src/**/*"],
+    },
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/sales_dept_demo.xml",

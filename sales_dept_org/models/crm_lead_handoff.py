@@ -147,6 +147,7 @@ class CrmLead(models.Model):
         take with an activity for their head."""
         for body, lead_ids in handoff.notes:
             self.browse(lead_ids)._sales_chatter(body)
+        self.browse(list(handoff.owners))._sales_remember_handoff(handoff.why)
         self.browse(handoff.stuck_ids)._sales_handoff_stuck(handoff.role_label, handoff.why)
 
     def _sales_handoff_won(self):
@@ -229,6 +230,9 @@ class CrmLead(models.Model):
                 )
             )
             repeat.write({"user_id": farmer.id})
+            repeat._sales_remember_handoff(
+                self.env._("the customer's repeat sales are kept by their farmer")
+            )
         for role, leads in (
             split.filtered(lambda lead: not lead.user_id)
             .grouped(lambda lead: lead.stage_id.responsible_role or "hunter")
