@@ -26,3 +26,4 @@ from . import test_money_report
 from . import test_organisation
 from . import test_stage_log
 from . import test_stage_rules
+from . import test_stuck_at_once
