@@ -14,6 +14,7 @@ from . import test_foundation
 from . import test_funnel_report
 from . import test_handoff
 from . import test_handoff_notice
+from . import test_homes
 from . import test_i18n_pl
 from . import test_kpi_board
 from . import test_kpi_demo
