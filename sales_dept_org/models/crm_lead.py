@@ -102,6 +102,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._sales_unowned_vals(vals_list)
         routed = [
             not vals.get("team_id") and not self.env.context.get("default_team_id")
             for vals in vals_list

@@ -26,6 +26,10 @@ class CrmLead(models.Model):
             self.write(vals)
             leads = self
         else:
+            # A form names the owner it shows; the quick create of a kanban
+            # shows none: the user creating in their pipeline keeps the lead
+            # (a call without an owner is routed, see _sales_unowned_vals).
+            vals = dict(self.default_get(["user_id"]), **vals)
             leads = self.create(vals)
             owners = {leads.id: self.env["res.users"].browse(vals.get("user_id"))}
         readable = leads._filtered_access("read")

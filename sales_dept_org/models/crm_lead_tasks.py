@@ -77,10 +77,12 @@ class CrmLead(models.Model):
         return self.user_id or self.team_id.user_id
 
     def _sales_create_first_tasks(self):
-        """Every new open lead gets a first call for its owner, never a refusal."""
+        """Every new open lead gets a first call for its owner, never a refusal.
+        Read as the system: a lead routed to someone else may be out of the
+        creator's reach."""
         if self._sales_rules_off():
             return
-        leads = self.filtered(
+        leads = self.sudo().filtered(
             lambda lead: (
                 lead.active
                 and not lead.stage_id.is_won

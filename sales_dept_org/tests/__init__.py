@@ -25,6 +25,7 @@ from . import test_member_role
 from . import test_migrations
 from . import test_money_report
 from . import test_organisation
+from . import test_rpc_create
 from . import test_stage_log
 from . import test_stage_rules
 from . import test_stuck_at_once
