@@ -33,7 +33,8 @@ class ResUsers(models.Model):
     def _sales_set_home(self):
         """Gives each user the home of their role (``ROLE_HOMES``) when they
         have none yet or the home of another role: a home an administrator
-        chose is kept. One write per home."""
+        chose is kept. Odoo's administrators hold the department's groups by
+        default, not by choice: their home stays. One write per home."""
         refs = [
             (self.env.ref(group, False), self.env.ref(action, False))
             for group, action in ROLE_HOMES
@@ -43,7 +44,10 @@ class ResUsers(models.Model):
         if not homes or not pipeline:  # the module's data is still loading
             return
         ours = {action_id for _group, action_id in homes}
-        users = self.sudo().filtered(lambda user: user.action_id.id in ours | {False})
+        system = self.env.ref("base.group_system")
+        users = self.sudo().filtered(
+            lambda user: user.action_id.id in ours | {False} and system not in user.groups_id
+        )
         with_role = set(
             self.env["hr.employee"]
             .sudo()

@@ -39,6 +39,12 @@ class TestHomes(SalesDeptCommon):
         self.user_hunter.groups_id = [(4, self.group_director.id)]
         self.assertEqual(self.user_hunter.action_id.id, discuss.id)
 
+    def test_odoos_administrators_keep_their_home(self):
+        admin = self.env.ref("base.user_admin")
+        admin.action_id = False
+        admin.groups_id = [(4, self.group_director.id)]
+        self.assertFalse(admin.action_id)
+
     def test_an_employee_given_a_role_opens_on_the_pipeline(self):
         user = self.env["res.users"].create(
             {

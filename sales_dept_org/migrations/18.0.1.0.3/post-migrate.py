@@ -71,11 +71,7 @@ def _flag_stuck_leads(env):
 
 
 def _set_homes(env):
-    # Odoo's administrators hold the department's groups by default, not by
-    # choice: their home stays.
-    users = env["res.users"].search(
-        [("share", "=", False), ("groups_id", "not in", env.ref("base.group_system").ids)]
-    )
+    users = env["res.users"].search([("share", "=", False)])
     before = {user.id: user.action_id.id for user in users}
     users._sales_set_home()
     changed = sum(1 for user in users if user.action_id.id != before[user.id])
