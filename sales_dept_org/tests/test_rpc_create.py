@@ -10,10 +10,9 @@ from .handoff_common import HandoffCommon
 class TestRpcCreate(HandoffCommon):
     def _rpc_create(self, user, **values):
         """``create`` as ``user`` calls it over RPC: no context, no owner."""
+        rpc_env = self.env(user=user, context={})
         return (
-            self.env["crm.lead"]
-            .with_user(user)
-            .with_context({})
+            rpc_env["crm.lead"]
             .create(dict({"name": "From the API", "type": "opportunity"}, **values))
             .sudo()
         )
