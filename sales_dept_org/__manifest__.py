@@ -2,7 +2,7 @@
     "name": "Sales Department Organisation",
     "summary": "Roles, regulated pipeline, KPI plans, pay and report rhythm "
     "for a sales department on top of the standard CRM",
-    "version": "18.0.1.0.2",
+    "version": "18.0.1.0.3",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "Sales Dept Org Contributors",
@@ -48,6 +48,9 @@
         "views/sales_bonus_instant_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["sales_dept_org/static/src/**/*"],
+    },
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/sales_dept_demo.xml",

@@ -8,6 +8,7 @@ from . import crm_lead_stage_rules
 from . import crm_lead_stage_log
 from . import crm_lead_tasks
 from . import crm_lead_handoff
+from . import crm_lead_handoff_notice
 from . import mail_activity
 from . import sales_lead_stage_log
 from . import sales_discipline_daily

@@ -102,6 +102,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = self._sales_unowned_vals(vals_list)
         routed = [
             not vals.get("team_id") and not self.env.context.get("default_team_id")
             for vals in vals_list
@@ -119,6 +120,8 @@ class CrmLead(models.Model):
             )
         # After routing, so the first task goes to the owner the lead ends with.
         leads._sales_create_first_tasks()
+        # Leads brought in with their history (imports) may be stuck already.
+        leads.sudo()._sales_flag_stuck_now()
         return leads
 
     def write(self, vals):
@@ -152,8 +155,8 @@ class CrmLead(models.Model):
             result = super().write(vals)
         # 6. The stage log closes the rows left, opens the rows entered and
         #    follows the new owners; a lead that moves or is lost is no longer
-        #    stuck (only those); the user hears of leads moved without a next
-        #    step.
+        #    stuck (only those), one restored may be stuck at once; the user
+        #    hears of leads moved without a next step.
         if leaving:
             leaving._sales_stage_log_close()
         if unstuck:
@@ -163,6 +166,7 @@ class CrmLead(models.Model):
             moving._sales_warn_without_task()
         if restored:
             restored._sales_stage_log_open(from_current=True)
+            restored.sudo()._sales_flag_stuck_now()
         if {"user_id", "team_id"} & set(vals):
             (self - moving - restored)._sales_stage_log_follow_owner()
         # 7. The chatter tells who handed what to whom; a hand-off that had to

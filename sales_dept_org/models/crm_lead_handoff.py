@@ -147,6 +147,7 @@ class CrmLead(models.Model):
         take with an activity for their head."""
         for body, lead_ids in handoff.notes:
             self.browse(lead_ids)._sales_chatter(body)
+        self.browse(list(handoff.owners))._sales_remember_handoff(handoff.why)
         self.browse(handoff.stuck_ids)._sales_handoff_stuck(handoff.role_label, handoff.why)
 
     def _sales_handoff_won(self):
@@ -196,23 +197,39 @@ class CrmLead(models.Model):
             self._sales_role_label("farmer"), self.env._("a won customer is kept by a farmer")
         )
 
+    @api.model
+    def _sales_unowned_vals(self, vals_list):
+        """``vals_list`` with no owner where the caller named none. crm makes
+        the current user own a lead created without ``user_id`` (RPC, import,
+        mail gateway), whatever their team; such a lead reached the CRM without
+        a person and is routed as one (see ``_sales_on_create``). A form names
+        its owner (the default it shows), a ``default_user_id`` in the context
+        still applies, and so does crm's default with the hand-off off."""
+        if "default_user_id" in self.env.context or self.env.context.get(HANDOFF_OFF):
+            return vals_list
+        return [vals if "user_id" in vals else dict(vals, user_id=False) for vals in vals_list]
+
     def _sales_on_create(self, routed, owner_given_ids):
         """New leads: ``routed`` ones (no team given) go to the team whose cuts
-        they meet; repeat sales go to the customer's farmer; leads of role-split
-        teams still without an owner go to the role of their stage (hunter by
-        default)."""
+        they meet, else, when they came without an owner, to the creator's
+        default team; repeat sales go to the customer's farmer; leads of
+        role-split teams still without an owner go to the role of their stage
+        (hunter by default)."""
         teams = self.env["crm.team"].sudo()._sales_teams_with_cuts()
-        if teams and routed:
-            by_team = defaultdict(list)
-            for lead in routed:
-                team = teams._sales_match_lead(lead)
-                if team and team != lead.team_id:
-                    by_team[team, lead.id in owner_given_ids].append(lead.id)
-            for (team, keep_owner), lead_ids in by_team.items():
-                vals = {"team_id": team.id}
-                if not keep_owner:
-                    vals["user_id"] = False
-                self.browse(lead_ids).write(vals)
+        by_team, default_teams = defaultdict(list), {}
+        for lead in routed:
+            team = teams._sales_match_lead(lead)
+            if not team and not lead.team_id and not lead.user_id:
+                if lead.type not in default_teams:
+                    default_teams[lead.type] = self._sales_default_team(lead.type)
+                team = default_teams[lead.type]
+            if team and team != lead.team_id:
+                by_team[team, lead.id in owner_given_ids].append(lead.id)
+        for (team, keep_owner), lead_ids in by_team.items():
+            vals = {"team_id": team.id}
+            if not keep_owner:
+                vals["user_id"] = False
+            self.browse(lead_ids).write(vals)
         split = self.filtered(lambda lead: lead.team_id.sales_structure == "split")
         customers = split.partner_id.commercial_partner_id
         roles = self._sales_memberships(split.team_id, customers.user_id)
@@ -229,6 +246,9 @@ class CrmLead(models.Model):
                 )
             )
             repeat.write({"user_id": farmer.id})
+            repeat._sales_remember_handoff(
+                self.env._("the customer's repeat sales are kept by their farmer")
+            )
         for role, leads in (
             split.filtered(lambda lead: not lead.user_id)
             .grouped(lambda lead: lead.stage_id.responsible_role or "hunter")
@@ -240,6 +260,13 @@ class CrmLead(models.Model):
                     "a new lead starts with the %(role)ss", role=self._sales_role_label(role)
                 ),
             )
+
+    @api.model
+    def _sales_default_team(self, lead_type):
+        """The team crm gives the creator's new leads of ``lead_type`` (their
+        own team, else the first of their company), read with their rights."""
+        use = "use_leads" if lead_type == "lead" else "use_opportunities"
+        return self.env["crm.team"].sudo(False)._get_default_team_id(domain=[(use, "=", True)])
 
     def _sales_handoff_stuck(self, role_label, why):
         """Nobody can take these leads: they stay; the chatter says why and the

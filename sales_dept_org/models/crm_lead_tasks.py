@@ -77,10 +77,12 @@ class CrmLead(models.Model):
         return self.user_id or self.team_id.user_id
 
     def _sales_create_first_tasks(self):
-        """Every new open lead gets a first call for its owner, never a refusal."""
+        """Every new open lead gets a first call for its owner, never a refusal.
+        Read as the system: a lead routed to someone else may be out of the
+        creator's reach."""
         if self._sales_rules_off():
             return
-        leads = self.filtered(
+        leads = self.sudo().filtered(
             lambda lead: (
                 lead.active
                 and not lead.stage_id.is_won
@@ -149,9 +151,13 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     # Daily discipline: stuck leads, overdue flags
     # ------------------------------------------------------------------
-    def _sales_stuck_domain(self, now):
-        """Open leads past their stage's maximum days: one clause per limited stage."""
-        stages = self.env["crm.stage"].search([("sales_max_days", ">", 0), ("is_won", "=", False)])
+    def _sales_stuck_domain(self, now, stages=None):
+        """Open leads past their stage's maximum days: one clause per limited
+        stage (of ``stages`` if given)."""
+        limited = [("sales_max_days", ">", 0), ("is_won", "=", False)]
+        if stages is not None:
+            limited.append(("id", "in", stages.ids))
+        stages = self.env["crm.stage"].search(limited)
         if not stages:
             return expression.FALSE_DOMAIN
         return expression.AND(
@@ -174,8 +180,9 @@ class CrmLead(models.Model):
         )
 
     @api.model
-    def _sales_mark_stuck(self, batch_size):
-        """Marks up to ``batch_size`` newly stuck leads and tells their head once each.
+    def _sales_mark_stuck(self, batch_size=None, stages=None):
+        """Marks up to ``batch_size`` (all by default) newly stuck leads, of
+        ``stages`` if given, and tells their head once each.
 
         Returns how many newly stuck leads remain. Leads already marked are not
         selected again, so a second run adds no activity.
@@ -184,7 +191,7 @@ class CrmLead(models.Model):
         # stage's limit changes (crm.stage write), so the search only looks for
         # newly stuck leads, through a partial index of the unflagged open leads.
         todo = expression.AND(
-            [self._sales_stuck_domain(fields.Datetime.now()), [("is_stuck", "=", False)]]
+            [self._sales_stuck_domain(fields.Datetime.now(), stages), [("is_stuck", "=", False)]]
         )
         query = self._search(todo)
         # No ORDER BY and no LIMIT: with either, PostgreSQL misjudges how many
@@ -193,9 +200,29 @@ class CrmLead(models.Model):
         query.order = None
         candidate_ids = query.get_result_ids()
         leads = self.browse(candidate_ids[:batch_size])
-        leads.write({"is_stuck": True})
-        leads._sales_tell_head_stuck()
+        leads._sales_set_stuck()
         return len(candidate_ids) - len(leads)
+
+    def _sales_flag_stuck_now(self):
+        """Marks the leads of ``self`` already past their stage's limit (and
+        tells their head) when they are created or restored so, rather than at
+        the next daily run. A limit is a whole number of days: leads
+        whose stage changed within the last day are never stuck and cost no
+        query."""
+        now = fields.Datetime.now()
+        dated = self.filtered(
+            lambda lead: (
+                not lead.is_stuck
+                and lead.date_last_stage_update
+                and lead.date_last_stage_update < now - timedelta(days=1)
+            )
+        )
+        if dated:
+            dated.filtered_domain(dated._sales_stuck_domain(now, dated.stage_id))._sales_set_stuck()
+
+    def _sales_set_stuck(self):
+        self.write({"is_stuck": True})
+        self._sales_tell_head_stuck()
 
     def _sales_tell_head_stuck(self):
         stuck_type = self.env.ref(STUCK_ALERT_TYPE)

@@ -71,9 +71,10 @@ class CrmStage(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if {"sales_max_days", "is_won"} & set(vals):
-            # A changed limit re-judges the stage's leads: the next daily run
-            # flags again those still over it.
-            self.env["crm.lead"].sudo().search(
-                [("stage_id", "in", self.ids), ("is_stuck", "=", True)]
-            ).write({"is_stuck": False})
+            # A changed limit re-judges the stage's leads at once.
+            leads = self.env["crm.lead"].sudo()
+            leads.search([("stage_id", "in", self.ids), ("is_stuck", "=", True)]).write(
+                {"is_stuck": False}
+            )
+            leads._sales_mark_stuck(stages=self)
         return result

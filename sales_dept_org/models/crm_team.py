@@ -273,6 +273,28 @@ class CrmTeam(models.Model):
             ]
         )
 
+    @api.model
+    def _action_update_to_pipeline(self, action):
+        """The pipeline a person opens: a head the leads of the teams they
+        lead, a director every team's, a salesperson their own (crm's "My
+        Pipeline"). New leads default to the person's team, the one they lead
+        before the ones they belong to: crm knows only memberships, and would
+        tell a leader they are a member of no team."""
+        help_text = action.get("help")
+        action = super()._action_update_to_pipeline(action)
+        user = self.env.user
+        team = user._sales_team_by_user(self.env.company).get(user.id, self.browse())
+        context = action["context"]
+        if team:
+            context["default_team_id"] = team.id
+            action["help"] = help_text
+        if user.has_group("sales_dept_org.group_sales_dept_director"):
+            context.pop("search_default_assigned_to_me", None)
+        elif team.user_id == user:
+            context.pop("search_default_assigned_to_me", None)
+            context["search_default_sales_my_teams"] = 1
+        return action
+
     def _ensure_digest_channel(self):
         """Creates the missing channels, with the head and the members in them."""
         missing = self.filtered(lambda team: not team.digest_channel_id)

@@ -36,17 +36,44 @@ class CrmTeamMember(models.Model):
     @api.depends(
         "user_id.employee_ids.sales_role",
         "user_id.employee_ids.company_id",
+        "user_id.employee_ids.active",
+        "user_id.company_id",
+        "user_id.company_ids",
         "crm_team_id.company_id",
     )
     def _compute_sales_role(self):
-        for member in self:
-            company = member.crm_team_id.company_id
-            employees = member.user_id.employee_ids.filtered(
-                lambda employee, company=company: (
-                    employee.sales_role and (not company or employee.company_id == company)
-                )
+        """The role of the member's active employee in the team's company; for
+        a team without a company, in the user's company, else in the first of
+        the user's other companies that has one.
+
+        The employees are read from every company, whatever the context: the
+        user's ``employee_ids`` only hold those of the companies active in the
+        context, so a membership stored from a data file, RPC or a cron would
+        find none. One query for all members."""
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=True)
+            .search_fetch(
+                [("user_id", "in", self.user_id.ids), ("sales_role", "!=", False)],
+                ["user_id", "company_id", "sales_role"],
+                order="id",
             )
-            member.sales_role = employees[:1].sales_role
+        )
+        roles = {}
+        for employee in employees:
+            roles.setdefault((employee.user_id.id, employee.company_id.id), employee.sales_role)
+        for member in self:
+            user = member.user_id
+            companies = member.crm_team_id.company_id or (user.company_id | user.company_ids)
+            member.sales_role = next(
+                (
+                    roles[key]
+                    for key in ((user.id, company.id) for company in companies)
+                    if key in roles
+                ),
+                False,
+            )
 
     def _compute_sales_open_lead_count(self):
         counts = self.env["crm.lead"]._sales_open_lead_counts(self.user_id)

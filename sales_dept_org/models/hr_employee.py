@@ -91,14 +91,16 @@ class HrEmployee(models.Model):
     def create(self, vals_list):
         employees = super().create(vals_list)
         employees._respread_kpi_targets(employees.user_id)
+        employees.filtered("sales_role").user_id._sales_set_home()
         return employees
 
     def write(self, vals):
-        if not any(name in vals for name in TARGET_FIELDS):
-            return super().write(vals)
         users = self.user_id
         result = super().write(vals)
-        self._respread_kpi_targets(users | self.user_id)
+        if any(name in vals for name in TARGET_FIELDS):
+            self._respread_kpi_targets(users | self.user_id)
+        if {"sales_role", "user_id"} & set(vals):
+            self.filtered("sales_role").user_id._sales_set_home()
         return result
 
     def unlink(self):

@@ -1,9 +1,69 @@
-from odoo import models
+from collections import defaultdict
+
+from odoo import api, models
 from odoo.tools import SQL
+
+# The home each person opens on, by the first of these groups they hold: the
+# director the board, heads and salespeople their pipeline (the teams a head
+# leads, see crm.team._action_update_to_pipeline), the accountant bonus sheets.
+# A sales role without a department group opens on the pipeline too.
+PIPELINE_HOME = "crm.action_your_pipeline"
+ROLE_HOMES = (
+    ("sales_dept_org.group_sales_dept_director", "sales_dept_org.sales_kpi_board_action"),
+    ("sales_dept_org.group_sales_dept_salesperson", PIPELINE_HOME),
+    ("sales_dept_org.group_sales_dept_accountant", "sales_dept_org.sales_bonus_sheet_action"),
+)
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        users._sales_set_home()
+        return users
+
+    def write(self, vals):
+        result = super().write(vals)
+        if any(key == "groups_id" or key.startswith(("in_group_", "sel_groups_")) for key in vals):
+            self._sales_set_home()
+        return result
+
+    def _sales_set_home(self):
+        """Gives each user the home of their role (``ROLE_HOMES``) when they
+        have none yet or the home of another role: a home an administrator
+        chose is kept. Odoo's administrators hold the department's groups by
+        default, not by choice: their home stays. One write per home."""
+        refs = [
+            (self.env.ref(group, False), self.env.ref(action, False))
+            for group, action in ROLE_HOMES
+        ]
+        homes = [(group, action.id) for group, action in refs if group and action]
+        pipeline = self.env.ref(PIPELINE_HOME, raise_if_not_found=False)
+        if not homes or not pipeline:  # the module's data is still loading
+            return
+        ours = {action_id for _group, action_id in homes}
+        system = self.env.ref("base.group_system")
+        users = self.sudo().filtered(
+            lambda user: user.action_id.id in ours | {False} and system not in user.groups_id
+        )
+        with_role = set(
+            self.env["hr.employee"]
+            .sudo()
+            .search([("user_id", "in", users.ids), ("sales_role", "!=", False)])
+            .user_id.ids
+        )
+        by_home = defaultdict(list)
+        for user in users:
+            home = next(
+                (action_id for group, action_id in homes if group in user.groups_id),
+                pipeline.id if user.id in with_role else False,
+            )
+            if home and home != user.action_id.id:
+                by_home[home].append(user.id)
+        for home, user_ids in by_home.items():
+            users.browse(user_ids).write({"action_id": home})
 
     def _sales_team_by_user(self, company=None):
         """{user id: crm.team}: each user's sales team, the one definition of
