@@ -63,15 +63,51 @@ class KpiCommon(SalesDeptCommon):
         return lead
 
     @classmethod
-    def _order(cls, user, partner, amount, on, confirm=True):
+    def _qualified_leads(cls, hunter, moments, **values):
+        """Leads of ``hunter`` that reached the qualifying stage at each of
+        ``moments`` (naive UTC), through the stage log."""
+        stage = cls.env["crm.stage"].search(
+            [("sales_qualifying", "=", True)], order="sequence, id", limit=1
+        )
+        leads = (
+            cls.env["crm.lead"]
+            .with_context(sales_stage_rules_off=True)
+            .create(
+                [
+                    dict(
+                        {
+                            "name": f"Qualified {index}",
+                            "type": "opportunity",
+                            "user_id": hunter.id,
+                            "hunter_user_id": hunter.id,
+                            "team_id": cls.team_north.id,
+                            "stage_id": stage.id,
+                        },
+                        **values,
+                    )
+                    for index in range(len(moments))
+                ]
+            )
+        )
+        for lead, moment in zip(leads, moments, strict=True):
+            lead.sales_stage_log_ids.date_in = moment
+        return leads.with_env(cls.env)
+
+    @classmethod
+    def _order(cls, user, partner, amount, on, confirm=True, **values):
         order = cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "user_id": user.id,
-                "order_line": [
-                    Command.create({"product_id": cls.product.id, "product_uom_qty": amount / 100})
-                ],
-            }
+            dict(
+                {
+                    "partner_id": partner.id,
+                    "user_id": user.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.product.id, "product_uom_qty": amount / 100}
+                        )
+                    ],
+                },
+                **values,
+            )
         )
         if confirm:
             order.action_confirm()
