@@ -7,6 +7,8 @@ so that each test can place records on the days its arithmetic uses.
 
 from datetime import date, datetime, time
 
+from freezegun import freeze_time
+
 from odoo import Command
 
 from .common import SalesDeptCommon
@@ -39,6 +41,30 @@ class KpiCommon(SalesDeptCommon):
     @classmethod
     def metric(cls, code):
         return cls.env.ref(f"sales_dept_org.kpi_metric_{code}")
+
+    def _store_at(self, moment):
+        """The nightly job, run at ``moment`` (UTC)."""
+        with freeze_time(moment):
+            self.env["sales.kpi.fact"]._cron_store_facts()
+
+    def _day_facts(self, code, users, date_from, date_to):
+        """{(user, day): value} of the metric ``code``, stored days and live
+        ones together."""
+        return {
+            (self.env["res.users"].browse(user_id), day): value
+            for (_metric, user_id, day), value in self.metric(code)
+            ._read_facts(users, date_from, date_to, True)
+            .items()
+        }
+
+    def _stored_facts(self, code, date_from):
+        """{(user, day): amount} stored for the metric ``code`` from ``date_from``."""
+        return {
+            (fact.user_id, fact.date): fact.amount
+            for fact in self.env["sales.kpi.fact"].search(
+                [("metric_id", "=", self.metric(code).id), ("date", ">=", date_from)]
+            )
+        }
 
     @classmethod
     def _lead(cls, user, revenue, closed=None, won=False, lost=False, **values):

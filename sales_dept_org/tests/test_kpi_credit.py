@@ -72,27 +72,10 @@ class TestKpiCredit(KpiCommon):
         with freeze_time(moment):
             leads.with_user(user).write({"stage_id": stage.id})
 
-    def _store(self, moment):
-        """The nightly job, run at ``moment`` (UTC)."""
-        with freeze_time(moment):
-            self.env["sales.kpi.fact"]._cron_store_facts()
-
     def _facts(self, code):
-        """{(user, day): value} of March, stored days and live ones together."""
-        return {
-            (self.env["res.users"].browse(user_id), day): value
-            for (_metric, user_id, day), value in self.metric(code)
-            ._read_facts(self.user_hunter | self.user_closer | self.user_farmer, *MARCH, True)
-            .items()
-        }
-
-    def _stored(self, code):
-        return {
-            (fact.user_id, fact.date): fact.amount
-            for fact in self.env["sales.kpi.fact"].search(
-                [("metric_id", "=", self.metric(code).id), ("date", ">=", MARCH[0])]
-            )
-        }
+        """{(user, day): value} of March."""
+        people = self.user_hunter | self.user_closer | self.user_farmer
+        return self._day_facts(code, people, *MARCH)
 
     def test_hand_off_never_moves_credit(self):
         hunter, closer, farmer = self.user_hunter, self.user_closer, self.user_farmer
@@ -106,7 +89,7 @@ class TestKpiCredit(KpiCommon):
         self._move(hunter, lead_a, self.stage_qualified, "2026-03-03 10:00:00")
         self._move(hunter, lead_b, self.stage_proposal, "2026-03-04 10:00:00")
         self.assertEqual(lead_b.user_id, closer)
-        self._store("2026-03-05 00:30:00")  # stores up to 4 March
+        self._store_at("2026-03-05 00:30:00")  # stores up to 4 March
         # 5 March: A handed to the closer
         self._move(hunter, lead_a, self.stage_proposal, "2026-03-05 10:00:00")
         self.assertEqual(lead_a.user_id, closer)
@@ -114,7 +97,7 @@ class TestKpiCredit(KpiCommon):
         self._move(self.user_head, lead_a, self.stage_qualified, "2026-03-06 10:00:00")
         self._move(self.user_head, lead_a, self.stage_proposal, "2026-03-07 10:00:00")
         self.assertEqual(lead_a.user_id, closer)
-        self._store("2026-03-08 00:30:00")  # re-reads 27 Feb .. 4 March, stores up to 7 March
+        self._store_at("2026-03-08 00:30:00")  # re-reads 26 Feb .. 4 March, stores up to 7 March
         # the hunter drafted the quotation of A on 4 March; it is confirmed
         # on 9 March and the closer wins A on 10 March; the customer goes to
         # the farmer; on 12 March the head gives lead A to the farmer as well
@@ -130,13 +113,13 @@ class TestKpiCredit(KpiCommon):
         self.assertEqual(self.customer_1.user_id, farmer)
         with freeze_time("2026-03-12 10:00:00"):
             lead_a.with_user(self.user_head).user_id = farmer
-        self._store("2026-03-11 00:30:00")
-        self._store("2026-03-13 00:30:00")  # re-reads 4 .. 10 March after the changes
+        self._store_at("2026-03-11 00:30:00")
+        self._store_at("2026-03-13 00:30:00")  # re-reads 4 .. 10 March after the changes
         # 20 March: the farmer's repeat order, 11 days after the first purchase
         with freeze_time("2026-03-20 10:00:00"):
             repeat = self._order(farmer, self.customer_1, 400, date(2026, 3, 20), confirm=False)
             repeat.with_user(farmer).action_confirm()
-        self._store("2026-03-21 00:30:00")
+        self._store_at("2026-03-21 00:30:00")
 
         # hunter: A qualified on the 3rd, B on the 4th (its skip counts); A
         # reached the closers on the 5th, B on the 4th; D has no hunter. The
@@ -161,7 +144,7 @@ class TestKpiCredit(KpiCommon):
         # the nightly store, re-reading each day for a week, kept the same
         # credit on the days it stored (all of March up to the 20th)
         for code in ("leads_qualified", "meetings_handed_over", "revenue_won", "new_customers"):
-            self.assertEqual(self._stored(code), self._facts(code), code)
+            self.assertEqual(self._stored_facts(code, MARCH[0]), self._facts(code), code)
         self.assertEqual(self.metric("leads_qualified").facts_stored_until, date(2026, 3, 20))
 
     def test_invoices_paid_on_time(self):
