@@ -96,7 +96,8 @@ class SalesLeadStageLog(models.Model):
         a lead's pipeline is its team's stages and the shared ones. A row
         reaches a milestone when its stage is at or after the milestone's
         first stage and no earlier row of the lead (by date entered, then id)
-        was."""
+        was: one window over the rows of the leads concerned, the milestones
+        looked up once per team (a few seconds for millions of rows)."""
         self.flush_model(["lead_id", "stage_id", "date_in"])
         self.env["crm.stage"].flush_model(
             ["sequence", "team_id", "sales_qualifying", "responsible_role"]
@@ -104,50 +105,54 @@ class SalesLeadStageLog(models.Model):
         self.env["crm.lead"].flush_model(["team_id"])
 
         def first_stage(condition):
-            # the milestone's first stage in the lead's pipeline, as (sequence, id)
+            # the milestone's first stage in the team's pipeline, as (sequence, id)
             return SQL(
-                """(SELECT ARRAY[milestone.sequence, milestone.id] FROM crm_stage milestone
-                     WHERE %s AND (milestone.team_id IS NULL OR milestone.team_id = lead.team_id)
-                     ORDER BY milestone.sequence, milestone.id LIMIT 1)""",
+                """(SELECT ARRAY[stage.sequence, stage.id] FROM crm_stage stage
+                     WHERE %s AND (stage.team_id IS NULL OR stage.team_id = teams.team_id)
+                     ORDER BY stage.sequence, stage.id LIMIT 1)""",
                 condition,
+            )
+
+        def reached(milestone):
+            # at or after the milestone, and no earlier row of the lead was
+            return SQL(
+                """COALESCE(rows.place >= %(milestone)s AND NOT COALESCE(
+                       bool_or(rows.place >= %(milestone)s) OVER (
+                           PARTITION BY rows.lead_id ORDER BY rows.date_in, rows.id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), FALSE), FALSE)""",
+                milestone=milestone,
             )
 
         self.env.cr.execute(
             SQL(
                 """WITH target AS (
-                   SELECT log.id, log.lead_id, log.date_in, stage.sequence, stage.id AS stage_id,
-                          %(qualifying)s AS qualifying, %(closers)s AS closers
+                   SELECT log.id, log.lead_id FROM sales_lead_stage_log log WHERE %(which)s
+                   ), rows AS (
+                   SELECT log.id, log.lead_id, log.date_in, lead.team_id,
+                          ARRAY[stage.sequence, stage.id] AS place
                      FROM sales_lead_stage_log log
                      JOIN crm_stage stage ON stage.id = log.stage_id
                      JOIN crm_lead lead ON lead.id = log.lead_id
-                    WHERE %(which)s
-                   ), reached AS (
-                   SELECT target.id,
-                          COALESCE(ARRAY[target.sequence, target.stage_id] >= target.qualifying
-                                   AND before.qualifying IS NOT TRUE, FALSE) AS qualified,
-                          COALESCE(ARRAY[target.sequence, target.stage_id] >= target.closers
-                                   AND before.closers IS NOT TRUE, FALSE) AS to_closer
-                     FROM target
-                     LEFT JOIN LATERAL (
-                          SELECT bool_or(ARRAY[stage.sequence, stage.id] >= target.qualifying)
-                                     AS qualifying,
-                                 bool_or(ARRAY[stage.sequence, stage.id] >= target.closers)
-                                     AS closers
-                            FROM sales_lead_stage_log earlier
-                            JOIN crm_stage stage ON stage.id = earlier.stage_id
-                           WHERE earlier.lead_id = target.lead_id
-                             AND (earlier.date_in, earlier.id) < (target.date_in, target.id)
-                     ) before ON TRUE
+                    WHERE log.lead_id IN (SELECT lead_id FROM target)
+                   ), milestones AS MATERIALIZED (
+                   SELECT teams.team_id, %(qualifying)s AS qualifying, %(closers)s AS closers
+                     FROM (SELECT DISTINCT team_id FROM rows) teams
+                   ), marked AS (
+                   SELECT rows.id, %(qualified)s AS qualified, %(to_closer)s AS to_closer
+                     FROM rows
+                     JOIN milestones ON milestones.team_id IS NOT DISTINCT FROM rows.team_id
                    )
                    UPDATE sales_lead_stage_log log
-                      SET first_qualified = reached.qualified, first_to_closer = reached.to_closer
-                     FROM reached
-                    WHERE log.id = reached.id
-                      AND (log.first_qualified IS DISTINCT FROM reached.qualified
-                           OR log.first_to_closer IS DISTINCT FROM reached.to_closer)""",
+                      SET first_qualified = marked.qualified, first_to_closer = marked.to_closer
+                     FROM marked
+                    WHERE log.id = marked.id AND log.id IN (SELECT id FROM target)
+                      AND (log.first_qualified IS DISTINCT FROM marked.qualified
+                           OR log.first_to_closer IS DISTINCT FROM marked.to_closer)""",
                 which=which,
-                qualifying=first_stage(SQL("milestone.sales_qualifying")),
-                closers=first_stage(SQL("milestone.responsible_role = 'closer'")),
+                qualifying=first_stage(SQL("stage.sales_qualifying")),
+                closers=first_stage(SQL("stage.responsible_role = 'closer'")),
+                qualified=reached(SQL("milestones.qualifying")),
+                to_closer=reached(SQL("milestones.closers")),
             )
         )
         self.invalidate_model(["first_qualified", "first_to_closer"])
