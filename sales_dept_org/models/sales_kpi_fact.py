@@ -48,7 +48,7 @@ class SalesKpiFact(models.Model):
         too: their records keep counting, and their stored days must not lag."""
         # a handful of metrics and companies: the work is one query per metric
         metrics = self.env["sales.kpi.metric"].search([("active", "=", True)])
-        companies = self.env["res.company"].with_context(active_test=False).search([])
+        companies = self._every_company()
         active = companies.filtered("active") or companies
         yesterday = min(company._sales_date() for company in active) - timedelta(days=1)
         self._store_facts(metrics, companies, yesterday)
@@ -63,7 +63,7 @@ class SalesKpiFact(models.Model):
         left alone; a metric's ``facts_stored_until`` (one bound for all
         companies) moves only when every company was stored."""
         self.flush_model()
-        everyone = companies >= self.env["res.company"].with_context(active_test=False).search([])
+        everyone = companies >= self._every_company()
         for metric in metrics:
             if metric.facts_stored_until:
                 date_from = metric.facts_stored_until - timedelta(days=REFRESH_DAYS - 1)
@@ -96,7 +96,7 @@ class SalesKpiFact(models.Model):
         if not metrics:
             return
         self.env.flush_all()  # the records just changed, read by SQL below
-        companies = self.env["res.company"].sudo().with_context(active_test=False).search([])
+        companies = self._every_company()
         for metric in metrics:
             last = min(max(days), metric.facts_stored_until)
             self.sudo()._store_range(metric, companies, min(days), last)
@@ -139,6 +139,11 @@ class SalesKpiFact(models.Model):
                     tuple(companies.ids),
                 )
             )
+
+    @api.model
+    def _every_company(self):
+        """Every company, archived ones too (their records keep counting)."""
+        return self.env["res.company"].sudo().search([("active", "in", (True, False))])
 
     def _analyze(self):
         # thousands of rows a night (a first run: two months of everybody); the
