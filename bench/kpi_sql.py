@@ -27,17 +27,52 @@ def hand_facts(env, metrics, users, date_from, date_to, tz, by_day=True):
     start = day_start_utc(date_from, tz)
     end = day_start_utc(date_to + timedelta(days=1), tz)
     meeting = env.ref("mail.mail_activity_data_meeting").id
-    lead_won = SQL(
-        """FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
-          WHERE l.date_closed >= %s AND l.date_closed < %s AND l.user_id IN %s
-            AND (l.company_id IN %s OR l.company_id IS NULL)""",
-        start, end, ids, companies,
-    )  # fmt: skip
-    orders = SQL(
-        """FROM sale_order o WHERE o.state = 'sale' AND o.date_order >= %s AND o.date_order < %s
-            AND o.user_id IN %s AND (o.company_id IN %s OR o.company_id IS NULL)""",
-        start, end, ids, companies,
-    )  # fmt: skip
+
+    def lead_closed(person):  # leads closed in the period, credited to ``person``
+        return SQL(
+            """FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+              WHERE l.date_closed >= %s AND l.date_closed < %s AND %s IN %s
+                AND (l.company_id IN %s OR l.company_id IS NULL)""",
+            start, end, SQL.identifier("l", person), ids, companies,
+        )  # fmt: skip
+
+    def confirmed(person):  # orders confirmed in the period, credited to ``person``
+        return SQL(
+            """FROM sale_order o WHERE o.state = 'sale' AND o.date_order >= %s
+                AND o.date_order < %s AND %s IN %s
+                AND (o.company_id IN %s OR o.company_id IS NULL)""",
+            start, end, SQL.identifier("o", person), ids, companies,
+        )  # fmt: skip
+
+    def milestone(condition):
+        """The hunter's milestone: per lead, the first stage log row (by date
+        entered, then id) at or after the first stage of its pipeline
+        matching ``condition``, credited to the lead's hunter."""
+        return SQL(
+            """WITH first_stage AS (
+                   SELECT l.id AS lead_id, l.hunter_user_id,
+                          (SELECT ARRAY[m.sequence, m.id] FROM crm_stage m
+                            WHERE %(condition)s AND (m.team_id IS NULL OR m.team_id = l.team_id)
+                            ORDER BY m.sequence, m.id LIMIT 1) AS position
+                     FROM crm_lead l WHERE l.hunter_user_id IN %(ids)s
+               ), reached AS (
+                   SELECT DISTINCT ON (g.lead_id) f.hunter_user_id, g.date_in, g.company_id
+                     FROM sales_lead_stage_log g
+                     JOIN crm_stage s ON s.id = g.stage_id
+                     JOIN first_stage f ON f.lead_id = g.lead_id
+                    WHERE ARRAY[s.sequence, s.id] >= f.position
+                    ORDER BY g.lead_id, g.date_in, g.id
+               )
+               SELECT r.hunter_user_id, %(day)s, COUNT(*), COUNT(*) FROM reached r
+                WHERE r.date_in >= %(start)s AND r.date_in < %(end)s
+                  AND (r.company_id IN %(companies)s OR r.company_id IS NULL)
+                GROUP BY 1, 2""",
+            condition=condition, ids=ids, day=day(SQL("r.date_in")), start=start, end=end,
+            companies=companies,
+        )  # fmt: skip
+
+    lead_won = lead_closed("user_id")
+    orders = confirmed("user_id")
     messages = SQL(
         """FROM mail_message m JOIN mail_activity_type t ON t.id = m.mail_activity_type_id
           WHERE m.date >= %s AND m.date < %s AND m.create_uid IN %s""",
@@ -54,27 +89,37 @@ def hand_facts(env, metrics, users, date_from, date_to, tz, by_day=True):
     )  # fmt: skip
     queries = {
         "revenue_won": SQL(
-            "SELECT l.user_id, %s, SUM(l.expected_revenue), COUNT(*) %s AND s.is_won GROUP BY 1, 2",
-            day(SQL("l.date_closed")), lead_won,
+            """SELECT l.closer_user_id, %s, SUM(l.expected_revenue), COUNT(*) %s
+                  AND s.is_won GROUP BY 1, 2""",
+            day(SQL("l.date_closed")), lead_closed("closer_user_id"),
         ),
         "conversion": SQL(
             """SELECT l.user_id, %s, SUM(l.probability), COUNT(*) %s
                   AND (s.is_won OR (NOT l.active AND l.probability = 0)) GROUP BY 1, 2""",
             day(SQL("l.date_closed")), lead_won,
         ),
-        "leads_qualified": SQL(
-            """SELECT l.user_id, %s, COUNT(*), COUNT(*) FROM crm_lead l
-                WHERE l.type = 'opportunity' AND l.date_conversion >= %s AND l.date_conversion < %s
-                  AND l.user_id IN %s AND (l.company_id IN %s OR l.company_id IS NULL)
-                GROUP BY 1, 2""",
-            day(SQL("l.date_conversion")), start, end, ids, companies,
-        ),
+        "leads_qualified": milestone(SQL("m.sales_qualifying")),
+        "meetings_handed_over": milestone(SQL("m.responsible_role = 'closer'")),
         "sales_ordered": order_amounts,
         # the same parts: an average is amount / count, taken by the caller
         "average_order": order_amounts,
         "new_customers": SQL(
-            "SELECT o.user_id, %s, COUNT(*), COUNT(*) %s AND o.is_first_purchase GROUP BY 1, 2",
+            """SELECT o.closer_user_id, %s, COUNT(*), COUNT(*) %s
+                  AND o.is_first_purchase GROUP BY 1, 2""",
+            day(SQL("o.date_order")), confirmed("closer_user_id"),
+        ),
+        "customer_retention": SQL(
+            """SELECT o.user_id, %s, SUM(o.sales_customer_days), COUNT(*) %s
+                  AND NOT COALESCE(o.is_first_purchase, FALSE) GROUP BY 1, 2""",
             day(SQL("o.date_order")), orders,
+        ),
+        "invoices_paid_on_time": SQL(
+            """SELECT im.invoice_user_id, %s, COUNT(*), COUNT(*) FROM account_move im
+                WHERE im.move_type = 'out_invoice' AND im.state = 'posted'
+                  AND im.sales_paid_on_time AND im.sales_paid_date BETWEEN %s AND %s
+                  AND im.invoice_user_id IN %s AND im.company_id IN %s
+                GROUP BY 1, 2""",
+            date_day(SQL("im.sales_paid_date")), date_from, date_to, ids, companies,
         ),
         "repeat_purchases": SQL(
             """SELECT o.user_id, %s, COUNT(*), COUNT(*) %s

@@ -15,6 +15,8 @@ DEFAULT_STAGE_RULES = {
     },
     "crm.stage_lead2": {
         "responsible_role": "hunter",
+        # reaching it counts as a lead qualified for the hunter
+        "sales_qualifying": True,
         "required": ["phone"],
         "done": ["mail.mail_activity_data_meeting"],
         "sales_allow_skip": False,
@@ -84,7 +86,9 @@ def _start_stage_log(env):
     """Leads that existed before the install get one open row for their stage.
 
     Plain SQL on purpose: a company may hold millions of leads. Lost leads get a
-    closed row (they left the pipeline when they were lost).
+    closed row (they left the pipeline when they were lost). A row at or past
+    the qualifying stage (or the closers' first stage) is the lead's
+    milestone, on the day it entered its stage.
     """
     env.flush_all()
     env.cr.execute(
@@ -117,3 +121,4 @@ def _start_stage_log(env):
             uid=env.uid,
         )
     )
+    env["sales.lead.stage.log"]._mark_milestones_sql(SQL("TRUE"))

@@ -49,3 +49,24 @@ def kpi_credit_date(gen):
     partials._fill_credit_date()
     gen.log(f"{gen.cr.rowcount:,} reconciliations dated by their payment")
     partials.invalidate_model(["credit_date"])
+
+
+@step(
+    "kpi_credit",
+    version=1,
+    applies=_has_column("sales_lead_stage_log", "first_qualified"),
+)
+def kpi_credit(gen):
+    """The columns the facts credit by contribution read, filled by the
+    addon's own install back-fills: the stage log's milestones (the rows were
+    inserted in bulk), the orders' closer and customer days, the invoices'
+    payment date."""
+    env = gen.env
+    env["sales.lead.stage.log"]._mark_milestones_sql(SQL("TRUE"))
+    gen.log(f"{gen.cr.rowcount:,} stage log rows marked as a hunter's milestone")
+    env["sale.order"]._fill_closer_user_id()
+    env["sale.order"]._fill_first_purchases()
+    gen.log(f"{gen.cr.rowcount:,} orders with a new first purchase or customer days")
+    env["account.move"]._fill_sales_paid()
+    gen.log(f"{gen.cr.rowcount:,} invoices dated by their last payment")
+    env.invalidate_all()

@@ -63,14 +63,15 @@ class SalesDeptDemo(models.AbstractModel):
         return built
 
     def _demo_kpi_history(self, company):
-        """Done calls and meetings credited to the lead's owner on their day
-        (the first call when the lead came in, the meeting three days later),
-        conversions a day after creation."""
+        """Done calls and meetings on their day (the first call when the lead
+        came in, the meeting three days later), made by the lead's hunter (the
+        owner where it has none). Leads qualified and meetings handed to a
+        closer come from the stage log."""
         call = self.env.ref("mail.mail_activity_data_call")
         self.env.cr.execute(
             SQL(
                 """UPDATE mail_message message
-                      SET create_uid = lead.user_id,
+                      SET create_uid = COALESCE(lead.hunter_user_id, lead.user_id),
                           date = LEAST(
                               lead.create_date + CASE WHEN message.mail_activity_type_id = %s
                                   THEN INTERVAL '1 hour' ELSE INTERVAL '3 days' END,
@@ -82,18 +83,7 @@ class SalesDeptDemo(models.AbstractModel):
                 company.id,
             )
         )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE crm_lead lead SET date_conversion = lead.create_date + INTERVAL '1 day'
-                     FROM crm_stage stage
-                    WHERE stage.id = lead.stage_id AND lead.company_id = %s
-                      AND (stage.sequence > 1 OR stage.is_won)
-                      AND lead.create_date + INTERVAL '1 day' < now() at time zone 'UTC'""",
-                company.id,
-            )
-        )
         self.env["mail.message"].invalidate_model(["create_uid", "date"])
-        self.env["crm.lead"].invalidate_model(["date_conversion"])
 
     def _demo_kpi_money(self, rng, company):
         """An order per won deal with a customer, invoiced on the day it was

@@ -19,6 +19,13 @@ class CrmStage(models.Model):
         help="The sales role that owns leads in this stage. A lead entering the "
         "stage is handed to a team member with this role (role-split teams only).",
     )
+    sales_qualifying = fields.Boolean(
+        "Qualifying Stage",
+        help="A lead reaching this stage, or a later one, for the first time counts "
+        'as qualified for its hunter (KPI "Leads qualified"), on that day. '
+        "The first such stage of the pipeline decides; a change applies to moves "
+        "made from then on.",
+    )
     sales_required_field_ids = fields.Many2many(
         "ir.model.fields",
         "crm_stage_sales_required_field_rel",

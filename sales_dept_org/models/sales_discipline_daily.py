@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .crm_lead import STUCK_ALERT_TYPE
+
 COUNTERS = ("leads_without_task", "overdue_tasks", "missing_data", "stage_overrides")
 BATCH_SIZE = 5000
 
@@ -113,19 +115,6 @@ class SalesDisciplineDaily(models.Model):
         """{counter: {user id: count}} of what depends on the day: tasks past
         their deadline on ``date`` and overrides made that day (the day of the
         lead's company, else of the person's; ``companies``: all of them)."""
-        overdue = (
-            self.env["mail.activity"]
-            .sudo()
-            ._read_group(
-                [
-                    ("res_model", "=", "crm.lead"),
-                    ("date_deadline", "<", date),
-                    ("user_id", "!=", False),
-                ],
-                ["user_id"],
-                ["__count"],
-            )
-        )
         next_day = date + timedelta(days=1)
         overrides = (
             self.env["sales.lead.stage.log"]
@@ -149,9 +138,43 @@ class SalesDisciplineDaily(models.Model):
             if (log.company_id or log.user_id.company_id)._sales_date(log.date_in) == date:
                 overridden[log.user_id.id] += 1
         return {
-            "overdue_tasks": {user.id: count for user, count in overdue},
+            "overdue_tasks": self._sales_count_overdue(date),
             "stage_overrides": dict(overridden),
         }
+
+    @api.model
+    def _sales_count_overdue(self, date):
+        """{user id: count} of the person's own work past its deadline on
+        ``date``: planned activities assigned to the owner of an open lead (not
+        won, not lost), on that lead. The head's alerts (a stuck deal, a lead
+        nobody could take) sit on leads others own and are not counted, nor
+        are tasks left on leads that were closed or handed to someone else."""
+        stuck_alert = self.env.ref(STUCK_ALERT_TYPE, raise_if_not_found=False)
+        Activity = self.env["mail.activity"].sudo()
+        domain = [("res_model", "=", "crm.lead"), ("date_deadline", "<", date)]
+        if stuck_alert:
+            domain.append(("activity_type_id", "!=", stuck_alert.id))
+        activities = Activity._search(domain)
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=True)
+        open_leads = Lead._search([("stage_id.is_won", "=", False)])
+        activities.add_where(
+            SQL(
+                "(%s, %s) IN (%s)",
+                SQL.identifier(activities.table, "res_id"),
+                SQL.identifier(activities.table, "user_id"),
+                open_leads.select(
+                    SQL.identifier(open_leads.table, "id"),
+                    SQL.identifier(open_leads.table, "user_id"),
+                ),
+            )
+        )
+        activities.groupby = SQL("1")
+        Activity.flush_model()
+        Lead.flush_model(["active", "stage_id", "user_id"])
+        rows = self.env.execute_query(
+            activities.select(SQL.identifier(activities.table, "user_id"), SQL("COUNT(*)"))
+        )
+        return dict(rows)
 
     @api.model
     def _sales_count_leads(self):

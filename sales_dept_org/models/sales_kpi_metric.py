@@ -105,12 +105,13 @@ class SalesKpiMetric(models.Model):
     def init(self):
         # The shipped metrics read a day or a month of a few or of all people:
         # (person, date) indexes on the sources that have none, partial where
-        # only a few rows count (closed / converted leads, done activities).
+        # only a few rows count (closed leads, done activities; the stage
+        # log's milestones have theirs).
         for name, table, columns, where in (
             ("crm_lead_sales_kpi_closed_idx", "crm_lead", ["user_id", "date_closed"],
              "date_closed IS NOT NULL"),
-            ("crm_lead_sales_kpi_conversion_idx", "crm_lead", ["user_id", "date_conversion"],
-             "date_conversion IS NOT NULL"),
+            ("crm_lead_sales_kpi_won_idx", "crm_lead", ["closer_user_id", "date_closed"],
+             "date_closed IS NOT NULL AND closer_user_id IS NOT NULL"),
             ("mail_message_sales_kpi_done_idx", "mail_message",
              ["create_uid", "date", "mail_activity_type_id"], "mail_activity_type_id IS NOT NULL"),
             ("sale_order_sales_kpi_user_date_idx", "sale_order", ["user_id", "date_order"], ""),

@@ -84,9 +84,10 @@ class BonusCommon(KpiCommon):
     @classmethod
     def _october_facts(cls):
         """The facts of October, each a real record dated in the month."""
-        # hunter: 44 leads qualified (converted to opportunities in October)
-        for index in range(44):
-            cls._lead(cls.user_hunter, 0, date_conversion=datetime(2026, 10, 1 + index % 28, 9))
+        # hunter: 44 leads qualified (reached the qualifying stage in October)
+        cls._qualified_leads(
+            cls.user_hunter, [datetime(2026, 10, 1 + index % 28, 9) for index in range(44)]
+        )
         # hunter: 18 meetings marked done, on October 1st to 18th
         meeting = cls.env.ref("mail.mail_activity_data_meeting")
         cls._done_activities(cls.user_hunter, meeting, [date(2026, 10, d) for d in range(1, 19)])

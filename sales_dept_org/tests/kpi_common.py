@@ -7,6 +7,8 @@ so that each test can place records on the days its arithmetic uses.
 
 from datetime import date, datetime, time
 
+from freezegun import freeze_time
+
 from odoo import Command
 
 from .common import SalesDeptCommon
@@ -40,6 +42,30 @@ class KpiCommon(SalesDeptCommon):
     def metric(cls, code):
         return cls.env.ref(f"sales_dept_org.kpi_metric_{code}")
 
+    def _store_at(self, moment):
+        """The nightly job, run at ``moment`` (UTC)."""
+        with freeze_time(moment):
+            self.env["sales.kpi.fact"]._cron_store_facts()
+
+    def _day_facts(self, code, users, date_from, date_to):
+        """{(user, day): value} of the metric ``code``, stored days and live
+        ones together."""
+        return {
+            (self.env["res.users"].browse(user_id), day): value
+            for (_metric, user_id, day), value in self.metric(code)
+            ._read_facts(users, date_from, date_to, True)
+            .items()
+        }
+
+    def _stored_facts(self, code, date_from):
+        """{(user, day): amount} stored for the metric ``code`` from ``date_from``."""
+        return {
+            (fact.user_id, fact.date): fact.amount
+            for fact in self.env["sales.kpi.fact"].search(
+                [("metric_id", "=", self.metric(code).id), ("date", ">=", date_from)]
+            )
+        }
+
     @classmethod
     def _lead(cls, user, revenue, closed=None, won=False, lost=False, **values):
         lead = cls.env["crm.lead"].create(
@@ -63,15 +89,51 @@ class KpiCommon(SalesDeptCommon):
         return lead
 
     @classmethod
-    def _order(cls, user, partner, amount, on, confirm=True):
+    def _qualified_leads(cls, hunter, moments, **values):
+        """Leads of ``hunter`` that reached the qualifying stage at each of
+        ``moments`` (naive UTC), through the stage log."""
+        stage = cls.env["crm.stage"].search(
+            [("sales_qualifying", "=", True)], order="sequence, id", limit=1
+        )
+        leads = (
+            cls.env["crm.lead"]
+            .with_context(sales_stage_rules_off=True)
+            .create(
+                [
+                    dict(
+                        {
+                            "name": f"Qualified {index}",
+                            "type": "opportunity",
+                            "user_id": hunter.id,
+                            "hunter_user_id": hunter.id,
+                            "team_id": cls.team_north.id,
+                            "stage_id": stage.id,
+                        },
+                        **values,
+                    )
+                    for index in range(len(moments))
+                ]
+            )
+        )
+        for lead, moment in zip(leads, moments, strict=True):
+            lead.sales_stage_log_ids.date_in = moment
+        return leads.with_env(cls.env)
+
+    @classmethod
+    def _order(cls, user, partner, amount, on, confirm=True, **values):
         order = cls.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "user_id": user.id,
-                "order_line": [
-                    Command.create({"product_id": cls.product.id, "product_uom_qty": amount / 100})
-                ],
-            }
+            dict(
+                {
+                    "partner_id": partner.id,
+                    "user_id": user.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.product.id, "product_uom_qty": amount / 100}
+                        )
+                    ],
+                },
+                **values,
+            )
         )
         if confirm:
             order.action_confirm()

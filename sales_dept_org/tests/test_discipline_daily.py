@@ -61,6 +61,43 @@ class TestDisciplineDaily(SalesStageCommon):
             rows.filtered(lambda r: r.user_id == self.user_hunter).team_id, self.team_north
         )
 
+    def test_overdue_counts_own_work_on_open_leads_only(self):
+        """Late tasks count for the owner of an open lead only."""
+        yesterday = date.today() - timedelta(days=1)
+        call = self.env.ref("mail.mail_activity_data_call")
+        stuck = self.env.ref("sales_dept_org.mail_activity_type_stuck_lead")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                    "res_id": lead.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "date_deadline": yesterday,
+                }
+                for lead, activity_type, user in (
+                    # the head's stuck-lead alerts, on the closer's lead and
+                    # one of the head's own: not the head's work, not counted
+                    (self.closer_open, stuck, self.user_head),
+                    (self.hunter_bare[0].copy({"user_id": self.user_head.id}), stuck,
+                     self.user_head),
+                    # a task on a won lead: closed, not counted
+                    (self.closer_won, call, self.user_closer),
+                    # the hunter's task left on a lead the closer owns now
+                    (self.closer_open, call, self.user_hunter),
+                    # the closer's own late task on their open lead: counted
+                    (self.closer_open, call, self.user_closer),
+                )
+            ]
+        )  # fmt: skip
+        # hunter: the late task of the fixture (1); closer: 1; head: none
+        self.assertEqual(
+            self.env["sales.discipline.daily"]._sales_count_overdue(date.today()),
+            {self.user_hunter.id: 1, self.user_closer.id: 1},
+        )
+        rows = self.env["sales.discipline.daily"]._sales_refresh()
+        self.assertEqual(self._counts(rows, self.user_closer)[1], 1)
+
     def test_counts_without_any_required_field(self):
         """A pipeline with no entry rules (e.g. during install, before the
         default rules are set) counts nothing missing, and the rest as usual."""

@@ -53,11 +53,10 @@ class TestKpiMetric(KpiCommon):
         cls._done_activities(hunter, meeting, [date(2026, 3, 4)])
         cls._done_activities(closer, call, [date(2026, 3, 5)])
         cls._lead(hunter, 0).activity_schedule("mail.mail_activity_data_call", user_id=hunter.id)
-        # leads qualified: two conversions of the hunter; a lead that is still
-        # a lead does not count
-        for day in (3, 8):
-            cls._lead(hunter, 0, date_conversion=datetime(2026, 3, day, 9))
-        cls._lead(hunter, 0, type="lead", date_conversion=datetime(2026, 3, 9, 9))
+        # leads qualified: two leads of the hunter reach the qualifying stage
+        # (on 3 and 8 March); a lead still in the first stage does not count
+        cls._qualified_leads(hunter, [datetime(2026, 3, 3, 9), datetime(2026, 3, 8, 9)])
+        cls._lead(hunter, 0)
         cls.people = hunter + closer + farmer
 
     def facts(self, code, by_day=False):

@@ -2,6 +2,7 @@
 rebuilt inside the test transaction (rolled back after each test)."""
 
 import importlib.util
+from datetime import date
 from pathlib import Path
 
 from odoo.tests import TransactionCase, tagged
@@ -90,3 +91,55 @@ class TestMigrations(TransactionCase):
             dict(cr.fetchall()),
             {payments.id: "credit_date", custom.id: "credit_move_id.date"},
         )
+
+    def test_18_0_1_0_4_credit_by_contribution(self):
+        """A database of 18.0.1.0.2: no qualifying stage, no milestone on the
+        stage history, a won lead without its closer, facts stored the old
+        way. The scripts around the data update mark crm's Qualified stage,
+        the lead's milestone and its closer, and store the facts again over
+        the range they covered."""
+        hunter = self.env["res.users"].create({"name": "Old Hunter", "login": "old_hunter"})
+        qualified, won = self.env.ref("crm.stage_lead2"), self.env.ref("crm.stage_lead4")
+        lead = (
+            self.env["crm.lead"]
+            .with_context(sales_stage_rules_off=True, sales_handoff_off=True)
+            .create(
+                {"name": "Old deal", "type": "opportunity", "user_id": hunter.id,
+                 "hunter_user_id": hunter.id, "stage_id": qualified.id}
+            )
+        )  # fmt: skip
+        log = lead.sales_stage_log_ids
+        log.date_in = "2026-03-03 10:00:00"
+        metric = self.env.ref("sales_dept_org.kpi_metric_leads_qualified")
+        self.env["sales.kpi.fact"]._store_facts(
+            metric, self.env["res.company"].search([]), date(2026, 3, 31)
+        )
+        self.assertEqual(metric.facts_stored_until, date(2026, 3, 31))
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("UPDATE crm_stage SET sales_qualifying = FALSE")
+        cr.execute(SQL("UPDATE sales_lead_stage_log SET first_qualified = NULL WHERE id = %s",
+                       log.id))  # fmt: skip
+        cr.execute(SQL("UPDATE crm_lead SET stage_id = %s, closer_user_id = NULL WHERE id = %s",
+                       won.id, lead.id))  # fmt: skip
+        self.env.invalidate_all()
+
+        _script("18.0.1.0.4", "pre-migrate.py").migrate(cr, "18.0.1.0.2")
+        # the data update redefines the metric: its stored facts are forgotten
+        metric.write({"domain": "[]"})
+        self.assertFalse(metric.facts_stored_until)
+        metric.write({"domain": "[('first_qualified', '=', True)]"})
+        _script("18.0.1.0.4", "post-migrate.py").migrate(cr, "18.0.1.0.2")
+
+        self.assertTrue(qualified.sales_qualifying)
+        self.assertTrue(log.first_qualified)
+        self.assertEqual(lead.closer_user_id, hunter)
+        # stored again from the first stored day to 31 March: 1 on the 3rd
+        self.assertEqual(metric.facts_stored_until, date(2026, 3, 31))
+        facts = self.env["sales.kpi.fact"].search([("metric_id", "=", metric.id)])
+        self.assertEqual(
+            [(fact.user_id, fact.date, fact.amount) for fact in facts],
+            [(hunter, date(2026, 3, 3), 1.0)],
+        )
+        cr.execute("SELECT 1 FROM pg_tables WHERE tablename = 'sales_kpi_fact_restore_18_0_1_0_4'")
+        self.assertFalse(cr.fetchall())
