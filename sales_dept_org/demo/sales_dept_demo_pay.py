@@ -9,6 +9,8 @@ DEMO_INSTANT_BONUSES = [
     ("closer_south", "head_south", 1, 250.0, "Wygrany przetarg w Katowicach"),
 ]
 
+DEMO_CONFIRM_REASON = "Rekordowe przetargi miesiąca, sprawdzone z zarządem"
+
 
 class SalesDeptDemoPay(models.AbstractModel):
     _name = "sales.dept.demo.pay"
@@ -41,7 +43,9 @@ class SalesDeptDemoPay(models.AbstractModel):
         Sheet = self.env["sales.bonus.sheet"]
         last_month = Sheet._get_or_create_month(company, month - relativedelta(months=1))
         last_month._compute_sheet()
-        last_month.action_confirm()
+        # the demo's record deals pay more than the company's share of target pay:
+        # confirming them needs a reason, as it would in production
+        last_month.with_context(bonus_sheet_confirm_reason=DEMO_CONFIRM_REASON).action_confirm()
         Sheet._get_or_create_month(company, month)._compute_sheet()
         self.env["sales.dept.demo"]._demo_xmlids({"demo_bonus_sheet_last_month": last_month})
         return True
