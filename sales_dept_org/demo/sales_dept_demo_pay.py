@@ -43,8 +43,8 @@ class SalesDeptDemoPay(models.AbstractModel):
         Sheet = self.env["sales.bonus.sheet"]
         last_month = Sheet._get_or_create_month(company, month - relativedelta(months=1))
         last_month._compute_sheet()
-        # the demo's record deals pay more than the company's share of target pay:
-        # confirming them needs a reason, as it would in production
+        # lines paying more than the company's share of target pay (record deals)
+        # are confirmed only with a reason, as they would be in production
         last_month.with_context(bonus_sheet_confirm_reason=DEMO_CONFIRM_REASON).action_confirm()
         Sheet._get_or_create_month(company, month)._compute_sheet()
         self.env["sales.dept.demo"]._demo_xmlids({"demo_bonus_sheet_last_month": last_month})
