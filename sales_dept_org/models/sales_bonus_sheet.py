@@ -252,12 +252,13 @@ class SalesBonusSheet(models.Model):
 
     def _log_confirm_reason(self):
         for sheet in self:
+            limit = format(sheet.company_id.sales_payout_flag_percent, "g")
             sheet.message_post(
                 body=self.env._(
                     "Confirmed with %(count)s line(s) paying more than %(limit)s%% of the target "
                     "pay: %(reason)s",
                     count=sheet.flagged_line_count,
-                    limit=f"{sheet.company_id.sales_payout_flag_percent:g}",
+                    limit=limit,
                     reason=self._confirm_reason(),
                 )
             )
