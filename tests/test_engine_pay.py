@@ -20,7 +20,10 @@ from sales_dept_org.engine.pay import (
     metric_results,
     next_step,
     next_tier,
+    share_of_target,
+    simulate,
     split_target,
+    three_times,
     tier_payout,
 )
 
@@ -170,6 +173,55 @@ def test_shipped_closer_tiers_are_valid():
     assert check_tiers(CLOSER) == []
 
 
+def test_simulator_worked_by_hand():
+    # 9,000 at 30/10/60: fixed 2,700, soft 900 (score 100%), bonus target 5,400.
+    # The closer's tiers pay 0 below 70%, 40 + (a - 70) up to plan, 100 + 3 x (a - 100) over it.
+    rows = simulate(D(9000), (D(30), D(10), D(60)), CLOSER)
+    assert [(a, pay.bonus_payout, pay.bonus, pay.total) for a, pay in rows] == [
+        (D(50), D(0), D(0), D(3600)),  # 2,700 + 900
+        (D(70), D(40), D(2160), D(5760)),  # 5,400 x 40%
+        (D(80), D(50), D(2700), D(6300)),
+        (D(90), D(60), D(3240), D(6840)),
+        (D(100), D(100), D(5400), D(9000)),  # exactly the target pay
+        (D(120), D(160), D(8640), D(12240)),  # 100 + 3 x 20
+        (D(150), D(250), D(13500), D(17100)),  # 100 + 3 x 50
+    ]
+    assert all((pay.fixed, pay.soft) == (D(2700), D(900)) for _a, pay in rows)
+    # a cap of 200% of the bonus: at 150% the bonus is 5,400 x 2 = 10,800
+    capped = dict(simulate(D(9000), (D(30), D(10), D(60)), CLOSER, cap=D(200)))
+    assert (capped[D(150)].bonus, capped[D(150)].total) == (D(10800), D(14400))
+
+
+def test_three_times_more_worked_by_hand():
+    # The article's split 30/10/60: fixed + bonus = 90 at plan, 30 below the 70% threshold:
+    # exactly three times.
+    article = three_times((D(30), D(10), D(60)), CLOSER)
+    assert (article.threshold, article.below, article.at_plan) == (D(70), D(30), D(90))
+    assert article.ok and article.ratio == 3
+    # A hunter at 60/10/30 from 80%: 60 + 30 = 90 at plan, 60 at 79%: 1.5 times.
+    hunter_tiers = [Tier(D(80), D(100), D(50), D(1)), Tier(D(100), None, D(100), D(2))]
+    hunter = three_times((D(60), D(10), D(30)), hunter_tiers)
+    assert (hunter.below, hunter.at_plan, hunter.ratio) == (D(60), D(90), D("1.5"))
+    assert not hunter.ok
+    # 31/10/59 misses by a hair: 31 + 59 = 90 < 3 x 31 = 93
+    assert not three_times((D(31), D(10), D(59)), CLOSER).ok
+    # A first tier from 0%: nobody is below it, the pay at 0% stands for it:
+    # 30 + 60 x 20% = 42 against 90 (2.14 times).
+    from_zero = [Tier(D(0), D(100), D(20), D("0.8")), Tier(D(100), None, D(100), D(2))]
+    zero = three_times((D(30), D(10), D(60)), from_zero)
+    assert (zero.below, zero.at_plan, zero.ok) == (D(42), D(90), False)
+    # Nothing fixed: no pay below the threshold, any pay at plan is "three times more".
+    all_bonus = three_times((D(0), D(10), D(90)), CLOSER)
+    assert (all_bonus.ratio, all_bonus.ok) == (None, True)
+    assert three_times((D(30), D(10), D(60)), []) is None
+
+
+def test_share_of_target():
+    # a line paying 8,099.40 on a target pay of 1,000: 809.94%
+    assert share_of_target(D("8099.40"), D(1000)) == D("809.94")
+    assert share_of_target(D(10), D(0)) is None
+
+
 # ----------------------------------------------------------------------
 # properties
 # ----------------------------------------------------------------------
@@ -238,3 +290,11 @@ def test_at_plan_the_parts_sum_to_the_target(tiers, shares, target, raw_weights,
     results = metric_results(tiers, [(weight, HUNDRED) for weight in weights])
     pay = compute_pay(target, shares, HUNDRED, results, cap=cap)
     assert pay.total == target
+
+
+@given(valid_tiers(), shares_summing_to_100())
+def test_three_times_is_a_bonus_at_least_twice_the_fixed(tiers, shares):
+    # with a threshold above 0: F + B >= 3F, i.e. B >= 2F
+    check = three_times(shares, tiers)
+    if tiers[0].attainment_from > 0:
+        assert check.ok == (shares[2] >= 2 * shares[0])

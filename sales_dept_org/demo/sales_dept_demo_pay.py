@@ -9,6 +9,8 @@ DEMO_INSTANT_BONUSES = [
     ("closer_south", "head_south", 1, 250.0, "Wygrany przetarg w Katowicach"),
 ]
 
+DEMO_CONFIRM_REASON = "Rekordowe przetargi miesiąca, sprawdzone z zarządem"
+
 
 class SalesDeptDemoPay(models.AbstractModel):
     _name = "sales.dept.demo.pay"
@@ -41,7 +43,9 @@ class SalesDeptDemoPay(models.AbstractModel):
         Sheet = self.env["sales.bonus.sheet"]
         last_month = Sheet._get_or_create_month(company, month - relativedelta(months=1))
         last_month._compute_sheet()
-        last_month.action_confirm()
+        # lines paying more than the company's share of target pay (record deals)
+        # are confirmed only with a reason, as they would be in production
+        last_month.with_context(bonus_sheet_confirm_reason=DEMO_CONFIRM_REASON).action_confirm()
         Sheet._get_or_create_month(company, month)._compute_sheet()
         self.env["sales.dept.demo"]._demo_xmlids({"demo_bonus_sheet_last_month": last_month})
         return True

@@ -15,7 +15,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 # The board caps each metric's attainment so that one metric cannot carry the
-# ranking; pay is never capped here (a scheme caps its bonus itself).
+# ranking: 200% unless the company sets another cap, or none
+# (``res.company.sales_board_attainment_cap``). Pay is never capped here (a
+# scheme caps its bonus itself).
 RANKING_CAP = 2.0
 
 

@@ -16,6 +16,11 @@ pays ``payout_from`` there and ``rate`` more per attainment point above it:
 
 Tiers must pay exactly 100% at 100% attainment: a person who meets every plan
 and keeps the CRM clean earns exactly the target pay.
+
+Two views of a scheme help whoever designs one: :func:`simulate` (the pay of
+a person at target pay at a few attainments) and :func:`three_times` (the
+article's "three times more" rule). :func:`share_of_target` measures a
+month's payout against the target pay, for the sheet's extreme payout flag.
 """
 
 from dataclasses import dataclass
@@ -25,6 +30,9 @@ from . import kpi
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+# the attainments of the scheme simulator, in percent
+SIMULATED_ATTAINMENTS = (50, 70, 80, 90, 100, 120, 150)
+THREE = Decimal(3)
 
 
 def pct(value):
@@ -256,3 +264,79 @@ def compute_pay(target, shares, score, results, cap=None, digits=2):
         bonus_payout=payout,
         bonus=to_cents(bonus_target * payout / HUNDRED, digits),
     )
+
+
+# ----------------------------------------------------------------------
+# what a scheme pays: the simulator, the article's rule, extreme payouts
+# ----------------------------------------------------------------------
+def simulate(target, shares, tiers, cap=None, attainments=SIMULATED_ATTAINMENTS, digits=2):
+    """[(attainment, :class:`PayResult`)]: the month's pay of a person at
+    ``target`` pay whose every metric reaches ``attainment`` percent, with a
+    discipline score of 100% (the soft part in full)."""
+    rows = []
+    for value in attainments:
+        reached = Decimal(value)
+        results = [MetricResult(HUNDRED, reached, tier_payout(tiers, reached))]
+        rows.append((reached, compute_pay(target, shares, HUNDRED, results, cap, digits)))
+    return rows
+
+
+@dataclass(frozen=True)
+class ThreeTimes:
+    """The pay for results of a scheme, in percent of its target pay."""
+
+    threshold: Decimal  # the first tier's start: below it the bonus pays nothing
+    below: Decimal  # fixed + bonus just below the threshold
+    at_plan: Decimal  # fixed + bonus at 100% attainment
+
+    @property
+    def ok(self):
+        return self.at_plan >= THREE * self.below
+
+    @property
+    def ratio(self):
+        """How many times the pay below the threshold the plan pays (None: infinitely)."""
+        return self.at_plan / self.below if self.below else None
+
+
+def three_times(shares, tiers, cap=None):
+    """The article's rule "three times more": whoever meets the plan earns
+    three times what someone who does not meet it earns.
+
+    The one who does not meet it is taken just below the first threshold
+    ``t1`` (the first tier's start, where the bonus starts to pay); both are
+    compared on the pay for results, fixed plus bonus, in percent of the
+    target pay. The soft part is left out on both sides: it pays for keeping
+    the CRM in order, whatever the result. With ``F`` and ``B`` the fixed and
+    bonus shares and ``P(a)`` the tiers' payout at attainment ``a`` (percent
+    of the target bonus, capped like the bonus):
+
+        at plan:       F + B * P(100) / 100       (= F + B: tiers pay 100 at plan)
+        below:         F + B * P(t1-) / 100       (= F: nothing below the first tier;
+                                                   with t1 = 0 nobody is below, P(0))
+        rule:          at plan >= 3 * below
+
+    The article's own split meets it exactly: 30% fixed, 10% soft and 60%
+    bonus pay 30 + 60 = 90 at plan, three times the 30 paid below the
+    threshold. A hunter at 60 / 10 / 30 gets 90 at plan against 60 at 79%
+    attainment (below an 80% threshold): 1.5 times, not three.
+
+    Returns a :class:`ThreeTimes`, or None for a scheme without tiers.
+    """
+    if not tiers:
+        return None
+    fixed, _soft, bonus = shares
+    threshold = tiers[0].attainment_from
+
+    def result_pay(payout):
+        return fixed + bonus * (payout if cap is None else min(payout, cap)) / HUNDRED
+
+    below = tier_payout(tiers, threshold) if threshold <= 0 else ZERO
+    return ThreeTimes(threshold, result_pay(below), result_pay(tier_payout(tiers, HUNDRED)))
+
+
+def share_of_target(amount, target):
+    """``amount`` in percent of ``target`` (None without a target to compare to)."""
+    if target <= 0:
+        return None
+    return Decimal(amount) * HUNDRED / Decimal(target)

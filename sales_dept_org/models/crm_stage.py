@@ -1,4 +1,15 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Command
+
+# the fields a lead must fill to enter a stage: stored (the daily counts search
+# them) and fillable (a file or a list of other records is not "filled")
+REQUIRED_FIELD_TYPES_EXCLUDED = ("binary", "one2many")
+# the rule fields and the model of the records they hold
+RULE_RECORDS = {
+    "sales_required_field_ids": "ir.model.fields",
+    "sales_required_activity_type_ids": "mail.activity.type",
+}
 
 from .column_defaults import set_column_defaults
 
@@ -42,6 +53,7 @@ class CrmStage(models.Model):
         "stage_id",
         "activity_type_id",
         string="Done Before Leaving",
+        domain="['|', ('res_model', '=', False), ('res_model', '=', 'crm.lead')]",
         help="Activities of these types must be marked done on the lead before it "
         "may leave this stage (e.g. a held meeting before the proposal).",
     )
@@ -75,7 +87,13 @@ class CrmStage(models.Model):
         set_column_defaults(self)
         return result
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_sales_rule_records(vals_list, [vals.get("name") for vals in vals_list])
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_sales_rule_records([vals], [", ".join(self.mapped("name"))])
         result = super().write(vals)
         if {"sales_max_days", "is_won"} & set(vals):
             # A changed limit re-judges the stage's leads at once.
@@ -85,3 +103,80 @@ class CrmStage(models.Model):
             )
             leads._sales_mark_stuck(stages=self)
         return result
+
+    @api.model
+    def _check_sales_rule_records(self, vals_list, stage_names):
+        """Rule records that do not exist are named before the database refuses
+        them with its generic "another model requires the record" message."""
+        problems = []
+        for vals, stage in zip(vals_list, stage_names, strict=True):
+            for fname, model in RULE_RECORDS.items():
+                ids = self._sales_command_ids(vals.get(fname))
+                missing = sorted(ids - set(self.env[model].sudo().browse(ids).exists().ids))
+                if missing:
+                    problems.append(
+                        self.env._(
+                            "Stage %(stage)s, %(rule)s: no %(model)s with id %(ids)s.",
+                            stage=stage or "?",
+                            rule=self._fields[fname]._description_string(self.env),
+                            model=self.env[model]._description,
+                            ids=", ".join(map(str, missing)),
+                        )
+                    )
+        if problems:
+            raise ValidationError("\n".join(problems))
+
+    @api.model
+    def _sales_command_ids(self, commands):
+        """The ids a many2many value links: commands or a plain list of ids."""
+        ids = set()
+        for command in commands or []:
+            if isinstance(command, int):
+                ids.add(command)
+            elif command[0] == Command.LINK:
+                ids.add(command[1])
+            elif command[0] == Command.SET:
+                ids.update(command[2])
+        return ids
+
+    @api.constrains("sales_required_field_ids", "sales_required_activity_type_ids")
+    def _check_sales_rules(self):
+        """Required fields are fields of a lead a person can fill; activity types
+        can be planned on a lead. Every offender of the batch in one message."""
+        problems = []
+        for stage in self:
+            for field in stage.sudo().sales_required_field_ids:
+                if field.model != "crm.lead":
+                    problems.append(
+                        self.env._(
+                            "Stage %(stage)s: required field %(field)s (%(name)s) belongs to "
+                            "%(model)s, not to a lead.",
+                            stage=stage.name,
+                            field=field.field_description,
+                            name=field.name,
+                            model=field.model,
+                        )
+                    )
+                elif not field.store or field.ttype in REQUIRED_FIELD_TYPES_EXCLUDED:
+                    problems.append(
+                        self.env._(
+                            "Stage %(stage)s: required field %(field)s (%(name)s) cannot be "
+                            "required: it is not stored, or is a file or a list of records.",
+                            stage=stage.name,
+                            field=field.field_description,
+                            name=field.name,
+                        )
+                    )
+            for activity_type in stage.sudo().sales_required_activity_type_ids:
+                if activity_type.res_model not in (False, "crm.lead"):
+                    problems.append(
+                        self.env._(
+                            "Stage %(stage)s: activity type %(type)s is for %(model)s, it "
+                            "cannot be done on a lead.",
+                            stage=stage.name,
+                            type=activity_type.name,
+                            model=activity_type.res_model,
+                        )
+                    )
+        if problems:
+            raise ValidationError("\n".join(problems))

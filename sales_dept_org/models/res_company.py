@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..engine import abcxyz, company_day
+from ..engine import abcxyz, company_day, kpi
 from ..engine.digest_schedule import slot_minutes
 from .column_defaults import set_column_defaults
 
@@ -67,6 +67,47 @@ class ResCompany(models.Model):
         "Warn: it is allowed and logged on the team.",
     )
 
+    sales_board_attainment_cap = fields.Float(
+        "Board attainment cap (%)",
+        default=kpi.RANKING_CAP * 100,
+        help="The board counts each metric's attainment up to this share of its plan, so "
+        "that one metric cannot carry the ranking (a fact 12 times the plan counts as "
+        "200%). 0: no cap, the board shows the true percentage. Pay never caps an "
+        "attainment.",
+    )
+    sales_payout_flag_percent = fields.Float(
+        "Flag payouts above (% of target pay)",
+        default=300.0,
+        help="A bonus sheet line paying more than this share of the person's target pay is "
+        "flagged; confirming a sheet with flagged lines needs a reason, logged on the sheet.",
+    )
+
+    @api.constrains("sales_board_attainment_cap", "sales_payout_flag_percent")
+    def _check_sales_pay_limits(self):
+        problems = []
+        for company in self:
+            cap, flag = company.sales_board_attainment_cap, company.sales_payout_flag_percent
+            if cap and cap < 100:
+                problems.append(
+                    self.env._(
+                        "%(company)s: the board attainment cap must be 0 (no cap) or at least "
+                        "100%% (got %(cap)s%%).",
+                        company=company.display_name,
+                        cap=cap,
+                    )
+                )
+            if flag < 100:
+                problems.append(
+                    self.env._(
+                        "%(company)s: payouts are flagged above a share of the target pay of "
+                        "at least 100%% (got %(limit)s%%).",
+                        company=company.display_name,
+                        limit=flag,
+                    )
+                )
+        if problems:
+            raise ValidationError("\n".join(problems))
+
     @api.constrains(*DIGEST_SLOT_FIELDS.values())
     def _check_digest_times(self):
         problems = [
@@ -116,12 +157,40 @@ class ResCompany(models.Model):
         set_column_defaults(self)
         return result
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        # as the module's data does on install: pay needs a scheme per role
+        self.env["sales.bonus.scheme"].sudo()._install_default_schemes(companies)
+        return companies
+
     def write(self, vals):
         result = super().write(vals)
         if "resource_calendar_id" in vals:
             # people without an employee work to their company's calendar
             self.env["sales.kpi.plan.line"]._respread_not_over([("company_id", "in", self.ids)])
         return result
+
+    def action_sales_create_default_schemes(self):
+        """Creates the shipped bonus scheme of every role these companies lack
+        (a role's scheme an administrator changed or archived is kept)."""
+        created = self.env["sales.bonus.scheme"]._install_default_schemes(self)
+        if created:
+            message = self.env._(
+                "Default bonus schemes created: %s.", ", ".join(created.mapped("display_name"))
+            )
+        else:
+            message = self.env._(
+                "Every role already has a bonus scheme in %s.", ", ".join(self.mapped("name"))
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "success" if created else "info",
+            },
+        }
 
     # ------------------------------------------------------------------
     # the company's day: KPI facts, digests, discipline counts, the board,

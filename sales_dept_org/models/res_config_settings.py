@@ -22,6 +22,12 @@ class ResConfigSettings(models.TransientModel):
     abcxyz_x_limit = fields.Float("XYZ: X up to CV", digits=(16, 3))
     abcxyz_y_limit = fields.Float("XYZ: Y up to CV", digits=(16, 3))
     abcxyz_window_months = fields.Integer("ABC-XYZ window (months)")
+    sales_board_attainment_cap = fields.Float(
+        related="company_id.sales_board_attainment_cap", readonly=False
+    )
+    sales_payout_flag_percent = fields.Float(
+        related="company_id.sales_payout_flag_percent", readonly=False
+    )
     sales_digest_morning = fields.Float(related="company_id.sales_digest_morning", readonly=False)
     sales_digest_checkin_1 = fields.Float(
         related="company_id.sales_digest_checkin_1", readonly=False
@@ -46,3 +52,6 @@ class ResConfigSettings(models.TransientModel):
         if any(self.company_id[name] != value for name, value in values.items()):
             self.company_id.write(values)
         return result
+
+    def action_sales_create_default_schemes(self):
+        return self.company_id.action_sales_create_default_schemes()

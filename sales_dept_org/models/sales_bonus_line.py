@@ -48,6 +48,15 @@ class SalesBonusLine(models.Model):
     total_amount = fields.Monetary("Total", compute="_compute_total_amount", store=True)
     metric_line_ids = fields.One2many("sales.bonus.line.metric", "line_id", string="Metrics")
     next_tier_note = fields.Char("Next tier")
+    payout_share = fields.Float(
+        "Payout (% of target pay)",
+        digits=(16, 2),
+        help="Fixed, soft, bonus and instant bonuses in percent of the target pay.",
+    )
+    payout_flagged = fields.Boolean(
+        "Extreme payout",
+        help="Pays more than the company's share of target pay that needs a reason to confirm.",
+    )
     note = fields.Char()
     origin_line_id = fields.Many2one(
         "sales.bonus.line",

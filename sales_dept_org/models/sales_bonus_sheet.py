@@ -81,6 +81,12 @@ class SalesBonusSheet(models.Model):
     exported_on = fields.Datetime(readonly=True, copy=False)
     exported_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     note = fields.Text(readonly=True, help="What the last computation could not pay.")
+    flagged_line_count = fields.Integer(
+        "Extreme payouts",
+        compute="_compute_flagged_line_count",
+        help="Lines paying more than the company's share of target pay (Settings): "
+        "confirming the sheet needs a reason.",
+    )
 
     @api.depends("date_from", "company_id")
     def _compute_name(self):
@@ -104,6 +110,21 @@ class SalesBonusSheet(models.Model):
         )
         for sheet in self:
             sheet.total_amount = totals.get(sheet, 0.0)
+
+    @api.depends("line_ids.payout_flagged")
+    def _compute_flagged_line_count(self):
+        # every line of the sheet, whoever reads it: a head confirms the whole month
+        counts = dict(
+            self.env["sales.bonus.line"]
+            .sudo()
+            ._read_group(
+                [("sheet_id", "in", self._origin.ids), ("payout_flagged", "=", True)],
+                ["sheet_id"],
+                ["__count"],
+            )
+        )
+        for sheet in self:
+            sheet.flagged_line_count = counts.get(sheet._origin, 0)
 
     @api.constrains("date_from")
     def _check_month_start(self):
@@ -135,7 +156,10 @@ class SalesBonusSheet(models.Model):
             locked.check_access("write")  # no right to write says so before the lock does
             self._check_locked_write(locked, vals)
         reopened = locked if vals.get("state") == "draft" else self.browse()
+        confirming = vals.get("state") == "confirmed"
+        flagged = self._check_confirm_reason() if confirming else self.browse()
         result = super().write(vals)
+        flagged._log_confirm_reason()
         for sheet in reopened:
             sheet.message_post(
                 body=self.env._("Reopened: %s", self.env.context["bonus_sheet_reopen_reason"])
@@ -165,6 +189,15 @@ class SalesBonusSheet(models.Model):
                     ", ".join(not_computed.mapped("name")),
                 )
             )
+        if self.filtered("flagged_line_count") and not self._confirm_reason():
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Confirm extreme payouts"),
+                "res_model": "sales.bonus.sheet.confirm",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_sheet_ids": self.ids},
+            }
         self.write({"state": "confirmed"})
         return True
 
@@ -200,6 +233,35 @@ class SalesBonusSheet(models.Model):
                 raise UserError(self.env._("Reopening a confirmed bonus sheet needs a reason."))
         elif vals.get("state") not in (None, "exported"):
             locked._check_unlocked()
+
+    def _confirm_reason(self):
+        return (self.env.context.get("bonus_sheet_confirm_reason") or "").strip()
+
+    def _check_confirm_reason(self):
+        """Sheets with extreme payouts are confirmed only with a reason; returns them."""
+        flagged = self.filtered("flagged_line_count")
+        if flagged and not self._confirm_reason():
+            raise UserError(
+                self.env._(
+                    "These bonus sheets pay more than the company's share of target pay to "
+                    "some people: %s. Confirming them needs a reason.",
+                    ", ".join(flagged.mapped("name")),
+                )
+            )
+        return flagged
+
+    def _log_confirm_reason(self):
+        for sheet in self:
+            limit = format(sheet.company_id.sales_payout_flag_percent, "g")
+            sheet.message_post(
+                body=self.env._(
+                    "Confirmed with %(count)s line(s) paying more than %(limit)s%% of the target "
+                    "pay: %(reason)s",
+                    count=sheet.flagged_line_count,
+                    limit=limit,
+                    reason=self._confirm_reason(),
+                )
+            )
 
     def _check_unlocked(self):
         locked = self.filtered(lambda sheet: sheet.state in LOCKED_STATES)

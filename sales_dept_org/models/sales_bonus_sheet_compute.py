@@ -29,12 +29,14 @@ class SalesBonusSheet(models.Model):
         schemes = self.env["sales.bonus.scheme"]._schemes_for_employees(employees)
         metrics = self.env["sales.bonus.scheme"].union(*schemes.values()).metric_ids.metric_id
         context = {
+            "employees": employees,
             "schemes": schemes,
             "params": self._scheme_params(set(schemes.values())),
             "teams": employees.user_id._sales_team_by_user(self.company_id),
             "plan_fact": self._get_plan_fact(employees.user_id, metrics),
             "discipline": self._get_discipline_totals(employees.user_id),
             "instant": self._get_instant_amounts(employees),
+            "flag_above": to_decimal(self.company_id.sales_payout_flag_percent),
         }
         vals_list = [self._prepare_pay_line_vals(employee, context) for employee in employees]
         vals_list += self._prepare_clawback_vals()
@@ -108,10 +110,9 @@ class SalesBonusSheet(models.Model):
         return self.env["sales.kpi.metric"].browse(metric_vals["metric_id"]).name
 
     def _get_discipline_totals(self, users):
-        """{user id: {count name: month total}} and the number of days counted,
-        from the daily counts (sales.discipline.daily); None while not recorded."""
-        if "sales.discipline.daily" not in self.env:
-            return None
+        """{"days": days counted, "totals": {user id: {count name: month total}}}
+        from the daily counts (sales.discipline.daily); no day counted yet: the
+        score is 100% and the sheet and the lines say so."""
         Daily = self.env["sales.discipline.daily"]
         domain = [
             ("company_id", "in", [self.company_id.id, False]),
@@ -147,8 +148,6 @@ class SalesBonusSheet(models.Model):
         return pay.DEFAULT_PENALTIES
 
     def _discipline_score(self, user, discipline):
-        if discipline is None:
-            return pay.HUNDRED
         totals = discipline["totals"].get(user.id, {})
         return pay.discipline_score(totals, discipline["days"], self._discipline_penalties())
 
@@ -177,6 +176,12 @@ class SalesBonusSheet(models.Model):
             self.currency_id.decimal_places,
         )
         missing = [self._metric_label(vals) for vals in metric_vals if not vals["plan"]]
+        notes = [self.env._("No plan for: %s", ", ".join(missing))] if missing else []
+        if not context["discipline"]["days"]:
+            notes.append(self._no_discipline_note())
+        share = pay.share_of_target(
+            result.total + to_decimal(vals["instant_amount"]), params["target"]
+        )
         return dict(
             vals,
             scheme_id=scheme.id,
@@ -191,8 +196,14 @@ class SalesBonusSheet(models.Model):
             bonus_amount=float(result.bonus),
             metric_line_ids=metric_vals,
             next_tier_note=self._next_tier_note(metric_vals),
-            note=self.env._("No plan for: %s", ", ".join(missing)) if missing else False,
+            payout_share=float(round(share, 2)) if share is not None else 0.0,
+            payout_flagged=share is not None and share > context["flag_above"],
+            note="; ".join(notes) or False,
         )
+
+    @api.model
+    def _no_discipline_note(self):
+        return self.env._("Discipline score 100% until counts are recorded")
 
     def _prepare_metric_vals(self, params, user, context):
         tiers = params["tiers"]
@@ -237,12 +248,34 @@ class SalesBonusSheet(models.Model):
         return text % {"metric": self._metric_label(vals), "needed": needed, "payout": payout}
 
     def _notes(self, context):
-        if context["discipline"] is None:
+        """What the sheet tells about the whole month: nobody to pay, nobody
+        with a scheme or a plan, discipline not counted yet, extreme payouts."""
+        company = self.company_id.name
+        if not context["employees"]:
             return self.env._(
-                "The daily discipline counts are not recorded yet: the soft part is paid "
-                "in full (score 100%)."
+                "Nobody in %s has a sales role: there is nobody to pay this month.", company
             )
-        return False
+        notes = []
+        if not context["schemes"]:
+            notes.append(
+                self.env._(
+                    "Nobody in %s has a bonus scheme: create the default schemes (Settings "
+                    "▸ CRM ▸ Board and pay) or a scheme per role.",
+                    company,
+                )
+            )
+        elif not any(plan for plan, _fact in context["plan_fact"].values()):
+            notes.append(
+                self.env._("No KPI plan covers this month for %s: nobody earns a bonus.", company)
+            )
+        if not context["discipline"]["days"]:
+            notes.append(
+                self.env._(
+                    "The daily discipline counts of this month are not recorded yet: the soft "
+                    "part is paid in full (score 100% until counts are recorded)."
+                )
+            )
+        return "\n".join(notes) or False
 
     # ------------------------------------------------------------------
     # writing the lines: unchanged lines are left alone, so computing twice
@@ -299,6 +332,8 @@ class SalesBonusSheet(models.Model):
             "clawback_amount": 0.0,
             "metric_line_ids": [],
             "next_tier_note": False,
+            "payout_share": 0.0,
+            "payout_flagged": False,
             "note": False,
         }
 

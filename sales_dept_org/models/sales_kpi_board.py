@@ -50,7 +50,13 @@ class SalesKpiBoard(models.Model):
     attainment = fields.Float(
         compute="_compute_board",
         aggregator="avg",
-        help="Weighted attainment of the month to date, in %.",
+        help="Weighted attainment of the month to date, in %. Each metric counts up to "
+        "the company's board attainment cap (Settings, 200% by default; 0: no cap).",
+    )
+    attainment_capped = fields.Boolean(
+        compute="_compute_board",
+        help="A metric of this row reached more than the board attainment cap and counts "
+        "as the cap.",
     )
     metrics_html = fields.Html(compute="_compute_board", string="Plan and Fact", sanitize=False)
     money_visible = fields.Boolean(compute="_compute_board")
@@ -95,18 +101,17 @@ class SalesKpiBoard(models.Model):
                 figures[row.id] = day_figures[row.user_id.id]
                 due[row.id] = day_due.get((row.user_id.id, today), 0.0)
         scoring = {metric: (metric.board_weight, metric.higher_is_better) for metric in metrics}
-        attainments = {
-            row.id: kpi.weighted_attainment(
-                [
-                    (
-                        scoring[metric][0],
-                        kpi.attainment(plan, fact, scoring[metric][1], cap=kpi.RANKING_CAP),
-                    )
-                    for metric, (plan, fact, *_today) in figures[row.id].items()
-                ]
-            )
-            for row in rows
-        }
+        attainments, capped = {}, {}
+        for row in rows:
+            cap = row._attainment_cap()
+            weighted = []
+            for metric, (plan, fact, *_today) in figures[row.id].items():
+                weight, higher_is_better = scoring[metric]
+                reached = kpi.attainment(plan, fact, higher_is_better)
+                if cap is not None and reached is not None and reached > cap:
+                    reached, capped[row.id] = cap, True
+                weighted.append((weight, reached))
+            attainments[row.id] = kpi.weighted_attainment(weighted)
         ranks = {}
         for team in rows.team_id:
             team_rows = rows.filtered(lambda row, team=team: row.team_id == team)
@@ -125,6 +130,7 @@ class SalesKpiBoard(models.Model):
             row.rank = ranks.get(row.id, 0)
             value = attainments[row.id]
             row.attainment = value * 100 if value is not None else 0.0
+            row.attainment_capped = capped.get(row.id, False)
             row.money_visible = visible
             row.money_target_today = money[2]
             row.money_due_today = due[row.id] if visible else 0.0
@@ -237,6 +243,12 @@ class SalesKpiBoard(models.Model):
                 values[len(groupby) + index] = self.AGGREGATORS[func](group_rows.mapped(fname))
             result.append(tuple(values))
         return result
+
+    def _attainment_cap(self):
+        """The row company's cap on each metric's attainment (1 is the plan), None
+        when the company shows the true percentage."""
+        cap = (self.company_id or self.env.company).sales_board_attainment_cap
+        return cap / 100 if cap else None
 
     def _money_visible(self):
         user = self.env.user

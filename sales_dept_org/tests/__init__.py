@@ -3,7 +3,9 @@ from . import test_bonus_access
 from . import test_bonus_concurrency
 from . import test_bonus_demo
 from . import test_bonus_discipline
+from . import test_bonus_empty_sets
 from . import test_bonus_export
+from . import test_bonus_payout_flag
 from . import test_bonus_scheme
 from . import test_bonus_sheet
 from . import test_demo_department

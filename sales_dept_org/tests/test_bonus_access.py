@@ -180,9 +180,9 @@ class TestBonusMultiCompany(BonusCommon):
         self.assertNotEqual(main, other)
         self.assertEqual(other.line_ids.employee_id, self.employee_c2)
         self.assertNotIn(self.employee_c2, main.line_ids.employee_id)
-        # the company's own shipped hunter scheme, in its own currency (AUD): 6,000 at 60%
+        # the company's own shipped hunter scheme, in its own currency (AUD): 6,000 at 30%
         self.assertEqual(other.currency_id, self.company_2.currency_id)
-        self.assertEqual(other.line_ids.fixed_amount, 3600.0)
+        self.assertEqual(other.line_ids.fixed_amount, 1800.0)
         self.assertEqual(other.line_ids.scheme_id.company_id, self.company_2)
 
     def test_head_of_one_company_never_sees_the_other(self):

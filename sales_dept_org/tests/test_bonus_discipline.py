@@ -44,7 +44,10 @@ class TestBonusDiscipline(BonusCommon):
                 {
                     "discipline_score": 96.5,
                     "soft_amount": 579.0,
-                    "total_amount": 3600.0 + 579.0 + 1620.0,
+                    # fixed 1,800 (30%) + soft 579 + bonus 3,240 (90% of 3,600)
+                    "total_amount": 1800.0 + 579.0 + 3240.0,
+                    # days were counted: no note on the line
+                    "note": False,
                 }
             ],
         )
@@ -58,4 +61,41 @@ class TestBonusDiscipline(BonusCommon):
                 }
             ],
         )
+        self.assertFalse(sheet.note)
+
+    def test_without_recorded_days_the_score_is_100_and_says_so(self):
+        # nothing recorded in October (a November row does not count): every line
+        # with a scheme pays its soft part in full and tells why, and so does the sheet
+        self.env["sales.discipline.daily"].create(
+            {
+                "date": date(2026, 11, 2),
+                "user_id": self.user_hunter.id,
+                "company_id": self.company.id,
+                "overdue_tasks": 50,
+            }
+        )
+        sheet = self.compute_month(OCTOBER)
+        hunter = self.line_of(sheet, self.employee_hunter)
+        # soft target 600 (10% of 6,000) x 100% = 600
+        self.assertRecordValues(
+            hunter,
+            [
+                {
+                    "discipline_score": 100.0,
+                    "soft_amount": 600.0,
+                    "note": "Discipline score 100% until counts are recorded",
+                }
+            ],
+        )
+        self.assertIn("score 100% until counts are recorded", sheet.note)
+        # recorded from the 20th: the month has a counted day, the note goes away
+        self.env["sales.discipline.daily"].create(
+            {
+                "date": date(2026, 10, 20),
+                "user_id": self.user_closer.id,
+                "company_id": self.company.id,
+            }
+        )
+        sheet = self.compute_month(OCTOBER)
+        self.assertFalse(self.line_of(sheet, self.employee_hunter).note)
         self.assertFalse(sheet.note)

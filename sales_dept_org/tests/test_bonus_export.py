@@ -114,9 +114,10 @@ class TestBonusExport(BonusCommon):
                 ["Total", 5, *sums(sheet.line_ids)],
             ],
         )
-        # the total equals the database to the cent: 6,070 + 14,500 + 4,979.99 + 9,000 + 6,000
+        # the total equals the database to the cent: 5,890 + 14,500 + 4,355.99 (4,256 + the
+        # 99.99 instant bonus) + 8,400 + 4,800
         self.assertEqual(summary["H6"].value, sheet.total_amount)
-        self.assertEqual(sheet.total_amount, 40549.99)
+        self.assertEqual(sheet.total_amount, 37945.99)
         self.assertEqual(summary["H6"].number_format, money)
 
         header = [
@@ -198,10 +199,10 @@ class TestBonusExport(BonusCommon):
             [header, *(person(line, roles[line.sales_role]) for line in by_name), total(north)],
         )
         hunter_row = self.rows(workbook["North"])[2]
-        # Jan Hunter: 3,600 + 600 + 1,620 + 250 instant = 6,070; attainments 90% and 110%
+        # Jan Hunter: 1,800 + 600 + 3,240 + 250 instant = 5,890; attainments 90% and 110%
         self.assertEqual(hunter_row[0], "Jan Hunter")
         self.assertEqual(hunter_row[9:11], [90.0, 110.0])
-        self.assertEqual(hunter_row[15], 6070.0)
+        self.assertEqual(hunter_row[15], 5890.0)
         self.assertEqual(
             self.rows(workbook["No team"]),
             [header, person(director, "Head of Sales"), total(director)],

@@ -1,8 +1,10 @@
+import functools
 import re
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged, users
+from odoo.tools.misc import format_amount
 
 from .common import SalesDeptCommon
 
@@ -57,9 +59,12 @@ class TestBonusScheme(SalesDeptCommon):
             set(closer.metric_ids.mapped("metric_code")), {"revenue_won", "new_customers"}
         )
         self.assertEqual(closer.tier_ids[-1].rate, 3.0)
-        # hunters: mostly fixed, a KPI part on qualified leads and meetings
+        # hunters: the article's split too (a mostly fixed pay cannot pay three times
+        # more at plan), on qualified leads and meetings
         hunter = by_role["hunter"]
-        self.assertGreater(hunter.fixed_share, hunter.bonus_share)
+        self.assertEqual(
+            (hunter.fixed_share, hunter.soft_share, hunter.bonus_share), (30.0, 10.0, 60.0)
+        )
         self.assertEqual(
             set(hunter.metric_ids.mapped("metric_code")), {"leads_qualified", "meetings_held"}
         )
@@ -67,8 +72,79 @@ class TestBonusScheme(SalesDeptCommon):
             set(by_role["farmer"].metric_ids.mapped("metric_code")),
             {"repeat_purchases", "payments_received"},
         )
+        # every shipped scheme pays three times more at plan: no warning
+        self.assertEqual(schemes.mapped("three_times_warning"), [False] * 5)
         # installing again adds nothing
         self.assertFalse(self.Scheme._install_default_schemes(self.env.company))
+
+    def test_simulator_of_the_shipped_hunter_scheme(self):
+        hunter = self.Scheme.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("sales_role", "=", "hunter"),
+                ("employee_id", "=", False),
+            ]
+        )
+        # 6,000 at 30/10/60: fixed 1,800, soft 600, bonus target 3,600. Tiers: nothing
+        # below 80%, 50 + (a - 80) up to plan, 100 + 2 x (a - 100) over it.
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", hunter.simulation_html)
+        cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows[1:]]
+        money = functools.partial(format_amount, self.env, currency=hunter.currency_id)
+        self.assertEqual(
+            [(row[0], row[1], row[4], row[5], row[6]) for row in cells],
+            [
+                ("50%", "0%", money(0), money(2400), "40%"),  # 1,800 + 600
+                ("70%", "0%", money(0), money(2400), "40%"),
+                ("80%", "50%", money(1800), money(4200), "70%"),
+                ("90%", "60%", money(2160), money(4560), "76%"),
+                ("100%", "100%", money(3600), money(6000), "100%"),  # the target pay
+                ("120%", "140%", money(5040), money(7440), "124%"),
+                ("150%", "200%", money(7200), money(9600), "160%"),
+            ],
+        )
+        self.assertIn('<tr class="fw-bold">', hunter.simulation_html)
+
+    def test_three_times_warning(self):
+        # Jan at 60/10/30 from 70%: fixed + bonus = 60 + 30 = 90 at plan, 60 at 69%:
+        # 1.5 times, not three
+        scheme = self.Scheme.create(
+            self.scheme_vals(fixed_share=60.0, soft_share=10.0, bonus_share=30.0)
+        )
+        self.assertEqual(
+            scheme.three_times_warning,
+            "Three times more: at plan this scheme pays 90% of the target pay for results "
+            "(fixed + bonus), 1.5 times the 60% paid just below the first threshold (70% "
+            "attainment). The article asks for three times: with a threshold above 0%, a "
+            "bonus share at least twice the fixed share.",
+        )
+        # 30/10/60: 30 + 60 = 90, exactly three times 30
+        scheme.write({"fixed_share": 30.0, "bonus_share": 60.0})
+        self.assertFalse(scheme.three_times_warning)
+
+    def test_company_created_later_gets_the_default_schemes(self):
+        company = self.env["res.company"].create({"name": "Sales South"})
+        schemes = self.Scheme.search([("company_id", "=", company.id)])
+        self.assertEqual(
+            sorted(schemes.mapped("sales_role")),
+            ["closer", "farmer", "head", "hunter", "universal"],
+        )
+        self.assertEqual(schemes.filtered(lambda s: s.sales_role == "hunter").target_pay, 6000.0)
+        # a role that lost its scheme gets it back through the public action; the
+        # others are left alone
+        by_role = {scheme.sales_role: scheme for scheme in schemes}
+        by_role["farmer"].unlink()
+        by_role["closer"].target_pay = 9900.0
+        action = company.action_sales_create_default_schemes()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(
+            action["params"]["message"], "Default bonus schemes created: Farmer (default)."
+        )
+        after = self.Scheme.search([("company_id", "=", company.id)])
+        self.assertEqual(len(after), 5)
+        self.assertEqual(by_role["closer"].target_pay, 9900.0)
+        again = company.action_sales_create_default_schemes()
+        self.assertEqual(again["params"]["type"], "info")
+        self.assertEqual(len(self.Scheme.search([("company_id", "=", company.id)])), 5)
 
     def test_personal_scheme_overrides_the_role(self):
         personal = self.Scheme.create(self.scheme_vals())

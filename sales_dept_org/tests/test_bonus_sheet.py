@@ -78,13 +78,18 @@ class TestBonusSheet(BonusCommon):
         sheet = self.compute_month(OCTOBER)
         self.assertEqual(sheet.state, "computed")
         self.assertEqual(sheet.date_to, date(2026, 10, 31))
-        # No discipline counted this month: every score is 100% (see test_bonus_discipline).
-        self.assertFalse(sheet.note)
+        # No discipline counted this month: every score is 100%, and the sheet and each
+        # line with a scheme say so (see test_bonus_discipline).
+        self.assertEqual(
+            sheet.note,
+            "The daily discipline counts of this month are not recorded yet: the soft part "
+            "is paid in full (score 100% until counts are recorded).",
+        )
 
         hunter = self.line_of(sheet, self.employee_hunter)
-        # Hunter (shipped): 6,000 at 60/10/30 -> fixed 3,600, soft 600, bonus target 1,800.
+        # Hunter (shipped): 6,000 at 30/10/60 -> fixed 1,800, soft 600, bonus target 3,600.
         # leads qualified 44/40 = 110% -> 100 + 2 x 10 = 120%; meetings 18/20 = 90% -> 50 + 1 x 10
-        # = 60%; weighted (50 x 120 + 50 x 60) / 100 = 90% -> bonus 1,800 x 0.9 = 1,620.
+        # = 60%; weighted (50 x 120 + 50 x 60) / 100 = 90% -> bonus 3,600 x 0.9 = 3,240.
         # Instant bonuses of October: 250 + 100 = 350 (the November 70 is not in it).
         self.assertRecordValues(
             hunter,
@@ -93,14 +98,18 @@ class TestBonusSheet(BonusCommon):
                     "team_id": self.team_north.id,
                     "sales_role": "hunter",
                     "target_pay": 6000.0,
-                    "fixed_amount": 3600.0,
+                    "fixed_amount": 1800.0,
                     "discipline_score": 100.0,
                     "soft_amount": 600.0,
-                    "bonus_target": 1800.0,
+                    "bonus_target": 3600.0,
                     "bonus_payout": 90.0,
-                    "bonus_amount": 1620.0,
+                    "bonus_amount": 3240.0,
                     "instant_amount": 350.0,
-                    "total_amount": 6170.0,  # 3,600 + 600 + 1,620 + 350
+                    "total_amount": 5990.0,  # 1,800 + 600 + 3,240 + 350
+                    # 5,990 / 6,000: far below the 300% that flags a payout
+                    "payout_share": 99.83,
+                    "payout_flagged": False,
+                    "note": "Discipline score 100% until counts are recorded",
                 }
             ],
         )
@@ -146,32 +155,32 @@ class TestBonusSheet(BonusCommon):
                 }
             ],
         )
-        # Farmer (shipped): 8,000 at 40/10/50 -> 3,200 / 800 / 4,000. Repeat purchases
+        # Farmer (shipped): 8,000 at 30/10/60 -> 2,400 / 800 / 4,800. Repeat purchases
         # 3 orders / 5 = 60%: below the 70% threshold, nothing; payments 34,000/40,000 = 85%
-        # -> 40 + 15 = 55%; weighted (60 x 0 + 40 x 55) / 100 = 22% -> 880.
+        # -> 40 + 15 = 55%; weighted (60 x 0 + 40 x 55) / 100 = 22% -> 1,056.
         self.assertRecordValues(
             self.line_of(sheet, self.employee_farmer),
             [
                 {
-                    "fixed_amount": 3200.0,
+                    "fixed_amount": 2400.0,
                     "soft_amount": 800.0,
                     "bonus_payout": 22.0,
-                    "bonus_amount": 880.0,
-                    "total_amount": 4880.0,
+                    "bonus_amount": 1056.0,
+                    "total_amount": 4256.0,
                 }
             ],
         )
-        # Head (shipped): 12,000 at 40/10/50 -> 4,800 / 1,200 / 6,000. Revenue 200,000/200,000
+        # Head (shipped): 12,000 at 30/10/60 -> 3,600 / 1,200 / 7,200. Revenue 200,000/200,000
         # = 100% -> 100%; payments (50,000 + 29,000)/100,000 = 79% is under the 80% threshold
-        # -> 0; weighted 50% -> 3,000.
+        # -> 0; weighted 50% -> 3,600.
         self.assertRecordValues(
             self.line_of(sheet, self.employee_head),
             [
                 {
                     "team_id": self.team_north.id,
                     "bonus_payout": 50.0,
-                    "bonus_amount": 3000.0,
-                    "total_amount": 9000.0,
+                    "bonus_amount": 3600.0,
+                    "total_amount": 8400.0,
                 }
             ],
         )
@@ -182,15 +191,20 @@ class TestBonusSheet(BonusCommon):
             [
                 {
                     "team_id": False,
-                    "fixed_amount": 4800.0,
+                    "fixed_amount": 3600.0,
                     "bonus_amount": 0.0,
-                    "total_amount": 6000.0,
+                    "total_amount": 4800.0,
                 }
             ],
         )
-        self.assertEqual(director.note, "No plan for: Revenue won, Payments received")
-        # 6,170 + 14,500 + 4,880 + 9,000 + 6,000
-        self.assertEqual(sheet.total_amount, 40550.0)
+        self.assertEqual(
+            director.note,
+            "No plan for: Revenue won, Payments received; "
+            "Discipline score 100% until counts are recorded",
+        )
+        # 5,990 + 14,500 + 4,256 + 8,400 + 4,800
+        self.assertEqual(sheet.total_amount, 37946.0)
+        self.assertEqual(sheet.flagged_line_count, 0)
         self.assertEqual(len(sheet.line_ids), 5)
 
     def test_compute_twice_gives_identical_lines(self):
@@ -323,7 +337,7 @@ class TestBonusSheet(BonusCommon):
         november = self.Sheet.search([("date_from", "=", NOVEMBER)])
         # the month that just ended is drafted and computed, and the new one started
         self.assertEqual(october.state, "computed")
-        self.assertEqual(october.total_amount, 40550.0)
+        self.assertEqual(october.total_amount, 37946.0)
         self.assertEqual(november.state, "computed")
         self.assertEqual(len(november.line_ids), 5)
 
@@ -339,7 +353,7 @@ class TestBonusSheet(BonusCommon):
         with freeze_time("2026-11-01 01:30:00"):
             self.Sheet._cron_compute_bonus_sheets()
         self.assertEqual(october.state, "computed")
-        self.assertEqual(october.total_amount, 40550.0)
+        self.assertEqual(october.total_amount, 37946.0)
 
     def test_query_count_does_not_grow_with_people(self):
         """One query per metric for everyone: ten more people, the same queries."""

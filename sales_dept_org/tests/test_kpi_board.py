@@ -3,6 +3,7 @@ from datetime import date, datetime
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged, users
 
 from .kpi_common import KpiCommon
@@ -94,6 +95,34 @@ class TestKpiBoard(KpiCommon):
         rows = self.board()
         self.assertEqual(rows[0]["user_id"][0], self.user_closer.id)
         self.assertEqual(round(rows[0]["attainment"], 2), 107.69)
+
+    def test_attainment_cap_is_the_companys(self):
+        # 15,100 more received today: 15,600 against 1,300 planned by the 18th, 12 times
+        # the plan (1,200%). The farmer's calls stay at 0 of 13 (weight 1, payments 3).
+        self._pay(self._invoice(self.user_farmer, 15100), 15100, date(2026, 3, 18))
+
+        def farmer_row():
+            self.env.invalidate_all()  # a new request
+            row = self.Board.search([("user_id", "=", self.user_farmer.id)])
+            return round(row.attainment, 2), row.attainment_capped
+
+        # by default payments count up to 200%: (1 x 0 + 3 x 200) / 4 = 150%, capped
+        self.assertEqual(farmer_row(), (150.0, True))
+        hunter = self.Board.search([("user_id", "=", self.user_hunter.id)])
+        self.assertEqual((hunter.attainment, hunter.attainment_capped), (100.0, False))
+        # up to 300%: (3 x 300) / 4 = 225%
+        self.env.company.sales_board_attainment_cap = 300.0
+        self.assertEqual(farmer_row(), (225.0, True))
+        # no cap, the true percentage: (3 x 1,200) / 4 = 900%
+        self.env.company.sales_board_attainment_cap = 0.0
+        self.assertEqual(farmer_row(), (900.0, False))
+        # a cap under the plan would hide who met it: refused, naming the company
+        with self.assertRaisesRegex(
+            ValidationError,
+            f"{self.env.company.name}: the board attainment cap must be 0 \\(no cap\\) or at "
+            "least 100% \\(got 80.0%\\)",
+        ):
+            self.env.company.sales_board_attainment_cap = 80.0
 
     @users("sdo_farmer")
     def test_own_money_today(self):

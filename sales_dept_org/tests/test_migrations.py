@@ -143,3 +143,33 @@ class TestMigrations(TransactionCase):
         )
         cr.execute("SELECT 1 FROM pg_tables WHERE tablename = 'sales_kpi_fact_restore_18_0_1_0_4'")
         self.assertFalse(cr.fetchall())
+
+    def test_18_0_1_0_5_shipped_schemes_pay_three_times_more(self):
+        """Role schemes still on their old shipped split move to 30 / 10 / 60; a
+        scheme an administrator changed stays."""
+        Scheme = self.env["sales.bonus.scheme"]
+        company = self.env.company
+        roles = {
+            scheme.sales_role: scheme
+            for scheme in Scheme.search(
+                [("company_id", "=", company.id), ("employee_id", "=", False)]
+            )
+        }
+        old = {
+            "hunter": (60.0, 10.0, 30.0),
+            "farmer": (40.0, 10.0, 50.0),
+            "head": (45.0, 5.0, 50.0),
+        }
+        for role, (fixed, soft, bonus) in old.items():
+            roles[role].write({"fixed_share": fixed, "soft_share": soft, "bonus_share": bonus})
+
+        _script("18.0.1.0.5", "post-bonus_schemes.py").migrate(self.env.cr, "18.0.1.0.2")
+
+        def shares(scheme):
+            return scheme.fixed_share, scheme.soft_share, scheme.bonus_share
+
+        self.assertEqual(shares(roles["hunter"]), (30.0, 10.0, 60.0))
+        self.assertEqual(shares(roles["farmer"]), (30.0, 10.0, 60.0))
+        # the head's 45 / 5 / 50 was an administrator's choice
+        self.assertEqual(shares(roles["head"]), (45.0, 5.0, 50.0))
+        self.assertFalse(roles["hunter"].three_times_warning)

@@ -1,4 +1,5 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
 from odoo.tests import users
 
 from odoo.addons.sales_dept_org.tests.stage_common import SalesStageCommon
@@ -253,6 +254,74 @@ class TestStageRules(SalesStageCommon):
         lead = self._north_leads(1, self.stage_new)
         lead.with_context(sales_stage_rules_off=True).write({"stage_id": self.stage_won.id})
         self.assertEqual(lead.stage_id, self.stage_won)
+
+    # ------------------------------------------------------------------
+    # the rules themselves: only what a lead can meet
+    # ------------------------------------------------------------------
+    def test_rules_hold_only_lead_fields_and_lead_activity_types(self):
+        partner_email = self.env["ir.model.fields"]._get("res.partner", "email")
+        invoice_type = self.env["mail.activity.type"].create(
+            {"name": "Check the invoice", "res_model": "account.move"}
+        )
+        Fields = self.env["ir.model.fields"]._description
+        ActivityType = self.env["mail.activity.type"]._description
+        cases = {
+            # a partner's e-mail used to be saved, then every move failed on KeyError 'email'
+            "field of another model": (
+                {"sales_required_field_ids": [Command.link(partner_email.id)]},
+                "Stage N-Qualified: required field Email (email) belongs to res.partner, "
+                "not to a lead.",
+            ),
+            "list of records": (
+                {"sales_required_field_ids": [Command.link(self.lead_field["activity_ids"].id)]},
+                "Stage N-Qualified: required field Activities (activity_ids) cannot be required",
+            ),
+            "activity type of another model": (
+                {"sales_required_activity_type_ids": [Command.link(invoice_type.id)]},
+                "Stage N-Qualified: activity type Check the invoice is for account.move, it "
+                "cannot be done on a lead.",
+            ),
+            # ids that do not exist: named, not the database's generic message
+            "missing field": (
+                {"sales_required_field_ids": [Command.set([999_999_001])]},
+                f"Stage N-Qualified, Required to Enter: no {Fields} with id 999999001.",
+            ),
+            "missing activity type": (
+                {"sales_required_activity_type_ids": [Command.link(999_999_002)]},
+                f"Stage N-Qualified, Done Before Leaving: no {ActivityType} with id 999999002.",
+            ),
+        }
+        for name, (vals, message) in cases.items():
+            with self.subTest(name), self.assertRaises(ValidationError) as refused:
+                with self.cr.savepoint():
+                    self.stage_qualified.write(vals)
+            self.assertIn(message, str(refused.exception))
+        self.stage_qualified.invalidate_recordset()
+        self.assertEqual(self.stage_qualified.sales_required_field_ids.mapped("name"), [
+            "expected_revenue", "phone"
+        ])  # fmt: skip
+        self.assertEqual(self.stage_qualified.sales_required_activity_type_ids, self.meeting_type)
+        # a new stage is checked too, and every offender of a batch named at once
+        with self.assertRaises(ValidationError) as refused:
+            self.env["crm.stage"].create(
+                [
+                    {"name": "Bad 1", "sales_required_field_ids": [Command.link(partner_email.id)]},
+                    {
+                        "name": "Bad 2",
+                        "sales_required_activity_type_ids": [Command.link(invoice_type.id)],
+                    },
+                ]
+            )
+        self.assertIn("Stage Bad 1: required field Email", str(refused.exception))
+        self.assertIn("Stage Bad 2: activity type Check the invoice", str(refused.exception))
+
+    def test_deleted_activity_type_leaves_the_rule(self):
+        # a type the rule needs is deleted: the rule drops it, no "another model
+        # requires the record" error, and leads leave the stage without it
+        check = self.env["mail.activity.type"].create({"name": "Site visit"})
+        self.stage_qualified.sales_required_activity_type_ids = [Command.link(check.id)]
+        check.unlink()
+        self.assertEqual(self.stage_qualified.sales_required_activity_type_ids, self.meeting_type)
 
     # ------------------------------------------------------------------
     # access and defaults
