@@ -36,3 +36,4 @@ from . import sales_bonus_sheet
 from . import sales_bonus_sheet_compute
 from . import sales_bonus_sheet_clawback
 from . import sales_bonus_instant
+from . import ir_attachment
