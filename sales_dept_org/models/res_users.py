@@ -1,9 +1,33 @@
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+# the records that keep a person's sales history: archive the person instead
+HISTORY_MODELS = ("sales.discipline.daily", "sales.lead.stage.log", "sales.bonus.line")
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sales_history(self):
+        with_history = self.browse().union(
+            *(
+                user
+                for model in HISTORY_MODELS
+                for [user] in self.env[model]
+                .sudo()
+                ._read_group([("user_id", "in", self.ids)], ["user_id"])
+            )
+        )
+        if with_history:
+            raise UserError(
+                self.env._(
+                    "%(users)s: their sales history (pipeline, discipline, pay) is kept, so "
+                    "they cannot be deleted; archive them instead.",
+                    users=", ".join(with_history.mapped("name")),
+                )
+            )
 
     def _sales_team_by_user(self, company=None):
         """{user id: crm.team}: each user's sales team, the one definition of
