@@ -200,6 +200,7 @@ class SalesBonusSheet(models.Model):
         if forbidden:
             locked._check_unlocked()
         if vals.get("state") == "draft":
+            locked.check_access("write")  # reopening is a right, told as such
             if not self.env.user.has_group("sales_dept_org.group_sales_dept_head"):
                 raise UserError(
                     self.env._("Only a head of sales can reopen a confirmed bonus sheet.")
