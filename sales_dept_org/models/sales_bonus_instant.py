@@ -77,6 +77,7 @@ class SalesBonusInstant(models.Model):
             )
             for vals in vals_list
         )
+        self.check_access("create")  # no right to grant says so before the grant's rules
         if not self.env.su:
             vals_list = [self._without_grant_fields(vals) for vals in vals_list]
         employees = self.env["hr.employee"].browse(vals.get("employee_id") for vals in vals_list)
@@ -94,6 +95,7 @@ class SalesBonusInstant(models.Model):
         self._check_months_open(
             [(bonus.company_id.id, bonus.date) for bonus in self.sudo()] + moved
         )
+        self.check_access("write")
         if not self.env.su:
             vals = self._without_grant_fields(vals)
         if "employee_id" in vals or "granted_by_id" in vals:
