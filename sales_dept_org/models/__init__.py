@@ -1,3 +1,4 @@
+from . import sales_audit_line_mixin
 from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
@@ -32,8 +33,10 @@ from . import sales_kpi_plan
 from . import sales_kpi_plan_line
 from . import sales_kpi_board
 from . import sales_bonus_scheme
+from . import sales_bonus_scheme_audit
 from . import sales_bonus_line
 from . import sales_bonus_sheet
 from . import sales_bonus_sheet_compute
 from . import sales_bonus_sheet_clawback
 from . import sales_bonus_instant
+from . import ir_attachment

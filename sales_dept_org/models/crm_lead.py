@@ -181,10 +181,11 @@ class CrmLead(models.Model):
         return result
 
     def _check_company(self, fnames=None):
-        # A hand-off changes the owner alone (with the stage, which has no
-        # company): the other relations were consistent and stay so.
+        # A hand-off adds the owner to what the user's write names: the
+        # relations the write leaves alone were consistent and stay so, those
+        # it names are checked as in any write.
         if fnames is None and self.env.context.get(OWNER_ONLY_CHANGE):
-            fnames = ["user_id"]
+            fnames = list(self.env.context[OWNER_ONLY_CHANGE])
         return super()._check_company(fnames)
 
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
@@ -230,7 +231,7 @@ class CrmLead(models.Model):
                 yield leads, dict(vals)
                 continue
             leads = leads.sudo().with_context(
-                mail_auto_subscribe_no_notify=True, **{OWNER_ONLY_CHANGE: True}
+                mail_auto_subscribe_no_notify=True, **{OWNER_ONLY_CHANGE: ("user_id", *vals)}
             )
             with self.env.protecting(leads._sales_unchanged_by_owner(owner)):
                 yield leads, dict(vals, user_id=owner.id)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+
+from .column_defaults import set_column_defaults
 
 # the fields a lead must fill to enter a stage: stored (the daily counts search
 # them) and fillable (a file or a list of other records is not "filled")
@@ -11,11 +13,11 @@ RULE_RECORDS = {
     "sales_required_activity_type_ids": "mail.activity.type",
 }
 
-from .column_defaults import set_column_defaults
-
 
 class CrmStage(models.Model):
-    _inherit = "crm.stage"
+    _name = "crm.stage"
+    # who changed a stage's rules, and when, is told in its chatter
+    _inherit = ["crm.stage", "mail.thread"]
 
     _sql_constraints = [
         (
@@ -27,6 +29,7 @@ class CrmStage(models.Model):
 
     responsible_role = fields.Selection(
         [("hunter", "Hunter"), ("closer", "Closer"), ("farmer", "Farmer")],
+        tracking=True,
         help="The sales role that owns leads in this stage. A lead entering the "
         "stage is handed to a team member with this role (role-split teams only).",
     )
@@ -43,6 +46,7 @@ class CrmStage(models.Model):
         "stage_id",
         "field_id",
         string="Required to Enter",
+        tracking=True,
         domain="[('model', '=', 'crm.lead'), ('store', '=', True), "
         "('ttype', 'not in', ('binary', 'one2many'))]",
         help="A lead may enter this stage only when these fields are filled.",
@@ -54,21 +58,25 @@ class CrmStage(models.Model):
         "activity_type_id",
         string="Done Before Leaving",
         domain="['|', ('res_model', '=', False), ('res_model', '=', 'crm.lead')]",
+        tracking=True,
         help="Activities of these types must be marked done on the lead before it "
         "may leave this stage (e.g. a held meeting before the proposal).",
     )
     sales_allow_skip = fields.Boolean(
         "Forward Skip Allowed",
         default=True,
+        tracking=True,
         help="Leads in this stage may jump forward over the next stages.",
     )
     sales_allow_back = fields.Boolean(
         "Moving Back Allowed",
         default=True,
+        tracking=True,
         help="Leads in this stage may be moved back to an earlier stage.",
     )
     sales_max_days = fields.Integer(
         "Maximum Days",
+        tracking=True,
         help="After this many days in the stage the lead is stuck and the team "
         "head gets an activity. 0: no limit.",
     )
@@ -91,6 +99,28 @@ class CrmStage(models.Model):
     def create(self, vals_list):
         self._check_sales_rule_records(vals_list, [vals.get("name") for vals in vals_list])
         return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        """The stage log is the funnel's and the time in stage's history: a
+        stage it names stays."""
+        logged = (
+            self.env["sales.lead.stage.log"]
+            .sudo()
+            ._read_group(
+                ["|", ("stage_id", "in", self.ids), ("stage_from_id", "in", self.ids)],
+                ["stage_id", "stage_from_id"],
+            )
+        )
+        named = self.browse().union(*(stage for pair in logged for stage in pair)) & self
+        if named:
+            raise UserError(
+                self.env._(
+                    "%(stages)s: named in the lead stage history, kept for it. To hide a "
+                    "stage from the pipeline, fold it instead.",
+                    stages=", ".join(named.mapped("name")),
+                )
+            )
 
     def write(self, vals):
         self._check_sales_rule_records([vals], [", ".join(self.mapped("name"))])

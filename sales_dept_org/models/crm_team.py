@@ -295,21 +295,48 @@ class CrmTeam(models.Model):
             context["search_default_sales_my_teams"] = 1
         return action
 
-    def _ensure_digest_channel(self):
-        """Creates the missing channels, with the head and the members in them."""
-        missing = self.filtered(lambda team: not team.digest_channel_id)
-        channels = self.env["discuss.channel"].create(
+    def _sales_digest_readers(self):
+        """{team: res.users}: who reads the team's digests: its members, its
+        head and the sales directors of its company (administrators read
+        every channel without joining it)."""
+        directors = (
+            self.env.ref("sales_dept_org.group_sales_dept_director")
+            .sudo()
+            .users.filtered(lambda user: user.active and not user._is_system())
+        )
+        return {
+            team: team.user_id
+            | team.member_ids
+            | directors.filtered(
+                lambda user, team=team: not team.company_id or team.company_id in user.company_ids
+            )
+            for team in self
+        }
+
+    def _sync_digest_channels(self):
+        """Gives each team a private channel whose members are the team's
+        readers, as they are today. A channel open to all employees (made
+        before digests were private) keeps its history for the directors
+        only, and a private one replaces it."""
+        readers = self._sales_digest_readers()
+        Channel = self.env["discuss.channel"].sudo()
+        public = self.digest_channel_id.filtered(lambda channel: channel.channel_type == "channel")
+        public.group_public_id = self.env.ref("sales_dept_org.group_sales_dept_director")
+        missing = self.filtered(lambda team: team.digest_channel_id.channel_type != "group")
+        channels = Channel.create(
             [
-                {
-                    "name": self.env._("Sales: %(team)s", team=team.name),
-                    "channel_type": "channel",
-                    "channel_member_ids": [
-                        Command.create({"partner_id": partner.id})
-                        for partner in (team.user_id | team.member_ids).partner_id
-                    ],
-                }
+                {"name": self.env._("Sales: %(team)s", team=team.name), "channel_type": "group"}
                 for team in missing
             ]
         )
         for team, channel in zip(missing, channels, strict=True):
             team.digest_channel_id = channel
+        for team in self:
+            channel = team.digest_channel_id.sudo()
+            wanted = readers[team].partner_id
+            members = channel.channel_member_ids
+            joining = wanted - members.partner_id
+            members.filtered(lambda member, wanted=wanted: member.partner_id not in wanted).unlink()
+            channel.channel_member_ids = [
+                Command.create({"partner_id": partner.id}) for partner in joining
+            ]

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 # The home each person opens on, by the first of these groups they hold: the
@@ -13,6 +14,8 @@ ROLE_HOMES = (
     ("sales_dept_org.group_sales_dept_salesperson", PIPELINE_HOME),
     ("sales_dept_org.group_sales_dept_accountant", "sales_dept_org.sales_bonus_sheet_action"),
 )
+# the records that keep a person's sales history: archive the person instead
+HISTORY_MODELS = ("sales.discipline.daily", "sales.lead.stage.log", "sales.bonus.line")
 
 
 class ResUsers(models.Model):
@@ -64,6 +67,26 @@ class ResUsers(models.Model):
                 by_home[home].append(user.id)
         for home, user_ids in by_home.items():
             users.browse(user_ids).write({"action_id": home})
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sales_history(self):
+        with_history = self.browse().union(
+            *(
+                user
+                for model in HISTORY_MODELS
+                for [user] in self.env[model]
+                .sudo()
+                ._read_group([("user_id", "in", self.ids)], ["user_id"])
+            )
+        )
+        if with_history:
+            raise UserError(
+                self.env._(
+                    "%(users)s: their sales history (pipeline, discipline, pay) is kept, so "
+                    "they cannot be deleted; archive them instead.",
+                    users=", ".join(with_history.mapped("name")),
+                )
+            )
 
     def _sales_team_by_user(self, company=None):
         """{user id: crm.team}: each user's sales team, the one definition of

@@ -3,6 +3,10 @@ from odoo.exceptions import UserError, ValidationError
 
 from .sales_bonus_line import LOCKED_STATES
 
+# Fields that decide who may see and change a bonus: set by the system only
+# (the team from the employee, the granter from who grants).
+GRANT_FIELDS = ("team_id", "granted_by_id")
+
 
 class SalesBonusInstant(models.Model):
     """An instant ("Swedish") bonus: granted by a head on the day, paid with the month."""
@@ -65,47 +69,91 @@ class SalesBonusInstant(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        bonuses = super().create(vals_list)
-        bonuses._check_month_open()
-        return bonuses
+        # the lock answers first, whatever the user's rights
+        self._check_months_open(
+            (
+                vals.get("company_id") or self.env.company.id,
+                vals.get("date") or fields.Date.context_today(self),
+            )
+            for vals in vals_list
+        )
+        self.check_access("create")  # no right to grant says so before the grant's rules
+        if not self.env.su:
+            vals_list = [self._without_grant_fields(vals) for vals in vals_list]
+        employees = self.env["hr.employee"].browse(vals.get("employee_id") for vals in vals_list)
+        granters = self.env["res.users"].browse(
+            vals.get("granted_by_id") or self.env.uid for vals in vals_list
+        )
+        self._check_not_own(zip(employees, granters, strict=True))
+        return super().create(vals_list)
 
     def write(self, vals):
-        self._check_month_open()
+        moved = [
+            (vals.get("company_id") or bonus.company_id.id, vals.get("date") or bonus.date)
+            for bonus in self.sudo()
+        ]
+        self._check_months_open(
+            [(bonus.company_id.id, bonus.date) for bonus in self.sudo()] + moved
+        )
+        self.check_access("write")
+        if not self.env.su:
+            vals = self._without_grant_fields(vals)
+        if "employee_id" in vals or "granted_by_id" in vals:
+            employee = self.env["hr.employee"].browse(vals.get("employee_id"))
+            granter = self.env["res.users"].browse(vals.get("granted_by_id"))
+            self._check_not_own(
+                (employee or bonus.employee_id, granter or bonus.granted_by_id) for bonus in self
+            )
         result = super().write(vals)
-        self._check_month_open()
+        # the team follows the employee: the bonus must stay where the user may write
+        self.check_access("write")
         return result
 
     def unlink(self):
-        self._check_month_open()
+        self._check_months_open((bonus.company_id.id, bonus.date) for bonus in self.sudo())
         return super().unlink()
 
-    def _check_month_open(self):
-        """A bonus in a confirmed month would change a locked sheet: refused."""
-        if not self:
+    @api.model
+    def _without_grant_fields(self, vals):
+        return {name: value for name, value in vals.items() if name not in GRANT_FIELDS}
+
+    @api.model
+    def _check_not_own(self, grants):
+        """Nobody grants a bonus to themselves: ``grants`` is ``(employee, granter)`` pairs."""
+        granters = {
+            granter.sudo().name
+            for employee, granter in grants
+            if employee.sudo().user_id == granter
+        }
+        if granters:
+            raise UserError(
+                self.env._(
+                    "%s: nobody grants their own bonus; another head or the sales director does.",
+                    ", ".join(sorted(granters)),
+                )
+            )
+
+    @api.model
+    def _check_months_open(self, company_days):
+        """A bonus in a confirmed month would change a locked sheet: refused
+        with the lock's answer. ``company_days`` is ``(company id, day)`` pairs."""
+        months = {
+            (company_id, fields.Date.to_date(day).replace(day=1))
+            for company_id, day in company_days
+        }
+        if not months:
             return
-        months = {bonus.date.replace(day=1) for bonus in self}
-        locked = (
+        sheets = (
             self.env["sales.bonus.sheet"]
             .sudo()
             .search(
                 [
-                    ("company_id", "in", self.company_id.ids),
-                    ("date_from", "in", list(months)),
+                    ("company_id", "in", list({company_id for company_id, _month in months})),
+                    ("date_from", "in", list({month for _company_id, month in months})),
                     ("state", "in", LOCKED_STATES),
                 ]
             )
         )
-        closed = {(sheet.company_id, sheet.date_from) for sheet in locked}
-        refused = self.filtered(
-            lambda bonus: (bonus.company_id, bonus.date.replace(day=1)) in closed
-        )
-        if refused:
-            raise UserError(
-                self.env._(
-                    "The bonus sheet of these months is confirmed: %s. Grant the bonus on "
-                    "a day of an open month.",
-                    ", ".join(
-                        sorted({f"{bonus.employee_id.name} {bonus.date}" for bonus in refused})
-                    ),
-                )
-            )
+        sheets.filtered(
+            lambda sheet: (sheet.company_id.id, sheet.date_from) in months
+        )._check_unlocked()

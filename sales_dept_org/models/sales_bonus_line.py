@@ -93,19 +93,19 @@ class SalesBonusLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.check_access("create")
         sheets = self.env["sales.bonus.sheet"].browse({vals.get("sheet_id") for vals in vals_list})
         sheets._check_unlocked()
+        self.check_access("create")
         return super().create(vals_list)
 
     def write(self, vals):
+        self.sudo().sheet_id._check_unlocked()
         self.check_access("write")
-        self.sheet_id._check_unlocked()
         return super().write(vals)
 
     def unlink(self):
+        self.sudo().sheet_id._check_unlocked()
         self.check_access("unlink")
-        self.sheet_id._check_unlocked()
         return super().unlink()
 
 
@@ -143,17 +143,17 @@ class SalesBonusLineMetric(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.check_access("create")
         lines = self.env["sales.bonus.line"].browse({vals.get("line_id") for vals in vals_list})
-        lines.sheet_id._check_unlocked()
+        lines.sudo().sheet_id._check_unlocked()
+        self.check_access("create")
         return super().create(vals_list)
 
     def write(self, vals):
+        self.sudo().line_id.sheet_id._check_unlocked()
         self.check_access("write")
-        self.line_id.sheet_id._check_unlocked()
         return super().write(vals)
 
     def unlink(self):
+        self.sudo().line_id.sheet_id._check_unlocked()
         self.check_access("unlink")
-        self.line_id.sheet_id._check_unlocked()
         return super().unlink()

@@ -76,7 +76,13 @@ class SalesBonusSheet(models.Model):
         copy=False,
     )
     line_ids = fields.One2many("sales.bonus.line", "sheet_id", string="Lines")
-    total_amount = fields.Monetary("Total", compute="_compute_total_amount", store=True)
+    # the company's total pay: for who reads every line, as the sheet's file
+    total_amount = fields.Monetary(
+        "Total",
+        compute="_compute_total_amount",
+        store=True,
+        groups="sales_dept_org.group_sales_dept_director,sales_dept_org.group_sales_dept_accountant",
+    )
     computed_on = fields.Datetime(readonly=True, copy=False)
     exported_on = fields.Datetime(readonly=True, copy=False)
     exported_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -151,9 +157,10 @@ class SalesBonusSheet(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        locked = self.filtered(lambda sheet: sheet.state in LOCKED_STATES)
+        # the lock answers first, whatever the user's rights, so every change
+        # of a locked sheet gets the same answer
+        locked = self.browse(self.sudo().filtered(lambda sheet: sheet.state in LOCKED_STATES).ids)
         if locked:
-            locked.check_access("write")  # no right to write says so before the lock does
             self._check_locked_write(locked, vals)
         reopened = locked if vals.get("state") == "draft" else self.browse()
         confirming = vals.get("state") == "confirmed"
@@ -174,6 +181,7 @@ class SalesBonusSheet(models.Model):
     # buttons
     # ------------------------------------------------------------------
     def action_compute(self):
+        self._check_unlocked()
         self.check_access("write")
         for sheet in self:
             sheet.sudo()._compute_sheet()
@@ -225,6 +233,7 @@ class SalesBonusSheet(models.Model):
         if forbidden:
             locked._check_unlocked()
         if vals.get("state") == "draft":
+            locked.check_access("write")  # reopening is a right, told as such
             if not self.env.user.has_group("sales_dept_org.group_sales_dept_head"):
                 raise UserError(
                     self.env._("Only a head of sales can reopen a confirmed bonus sheet.")
@@ -264,13 +273,15 @@ class SalesBonusSheet(models.Model):
             )
 
     def _check_unlocked(self):
-        locked = self.filtered(lambda sheet: sheet.state in LOCKED_STATES)
+        """One answer to every change of a locked sheet, its lines and its
+        month's instant bonuses, whoever asks (told before any access error)."""
+        locked = self.sudo().filtered(lambda sheet: sheet.state in LOCKED_STATES)
         if locked:
             raise UserError(
                 self.env._(
-                    "These bonus sheets are confirmed and locked: %s. A head can reopen "
-                    "one, with a reason.",
-                    ", ".join(locked.mapped("name")),
+                    "%(sheets)s is confirmed and locked: nothing in it can change. A head of "
+                    "sales can reopen it with the Reopen button on the sheet, giving a reason.",
+                    sheets=", ".join(locked.mapped("name")),
                 )
             )
 

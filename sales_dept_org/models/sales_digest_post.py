@@ -99,7 +99,7 @@ class SalesDigestPost(models.Model):
             return
         figures = self._figures()
         plan_fact = self._plan_fact()
-        self.team_id._ensure_digest_channel()
+        self.team_id._sync_digest_channels()
         mails = []
         for digest in self:
             team_figures = figures.get(digest.team_id.id, {})

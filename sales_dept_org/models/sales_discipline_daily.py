@@ -36,7 +36,7 @@ class SalesDisciplineDaily(models.Model):
 
     date = fields.Date(required=True, index=True)
     user_id = fields.Many2one(
-        "res.users", "Salesperson", required=True, index=True, ondelete="cascade"
+        "res.users", "Salesperson", required=True, index=True, ondelete="restrict"
     )
     company_id = fields.Many2one("res.company", index=True)
     team_id = fields.Many2one("crm.team", index=True)

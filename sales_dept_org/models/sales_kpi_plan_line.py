@@ -24,8 +24,12 @@ def _in_adaptation(employee):
 
 class SalesKpiPlanLine(models.Model):
     _name = "sales.kpi.plan.line"
+    _inherit = ["sales.audit.line.mixin"]
     _description = "KPI Plan Target"
     _order = "plan_id, metric_id, user_id"
+
+    _audit_parent = "plan_id"
+    _audit_fields = ("metric_id", "user_id", "weight", "target")
 
     plan_id = fields.Many2one("sales.kpi.plan", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
@@ -140,6 +144,9 @@ class SalesKpiPlanLine(models.Model):
         }
         if errors:
             raise ValidationError(self.env._("Overlapping targets:\n%s", "\n".join(sorted(errors))))
+
+    def _audit_label(self):
+        return ", ".join(filter(None, [self.metric_id.name, self.user_id.name]))
 
     @api.model
     def _respread(self, domain):

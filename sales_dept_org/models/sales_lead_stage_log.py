@@ -39,8 +39,9 @@ class SalesLeadStageLog(models.Model):
         "res.users", "Owner", index=True, help="Lead owner while in the stage."
     )
     sales_role = fields.Selection(SALES_ROLES, "Role", help="Sales role of the owner.")
-    stage_from_id = fields.Many2one("crm.stage", "From Stage", ondelete="set null")
-    stage_id = fields.Many2one("crm.stage", required=True, index=True, ondelete="cascade")
+    # history outlives what it names: a stage it names is kept (crm_stage.py)
+    stage_from_id = fields.Many2one("crm.stage", "From Stage", ondelete="restrict")
+    stage_id = fields.Many2one("crm.stage", required=True, index=True, ondelete="restrict")
     date_in = fields.Datetime("Entered", required=True, index=True)
     date_out = fields.Datetime("Left", index=True)
     changed_by_id = fields.Many2one("res.users")

@@ -82,10 +82,8 @@ class SalesBonusSheetXlsx(models.AbstractModel):
                 "exported_by_id": self.env.user.id,
             }
         )
-        sheets.sudo().message_post(
-            body=self.env._("Exported to XLSX by %s.", self.env.user.name),
-            attachment_ids=attachment.ids,
-        )
+        # the file stays on the sheet, out of the messages everyone reading it sees
+        sheets.sudo().message_post(body=self.env._("Exported to XLSX by %s.", self.env.user.name))
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",

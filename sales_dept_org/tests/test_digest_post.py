@@ -284,3 +284,39 @@ class TestDigestPost(KpiCommon):
             row = payments_cell + revenue_cell + cell(0, 0) + cell(conversion, "0.00")
             self.assertIn(f"<tr><td>{user.name}</td>{row}</tr>", mail.body_html)
         self.assertIn(team_row, mail.body_html)
+
+    def test_only_the_team_its_head_and_the_director_read_the_channel(self):
+        """Lead names and per-person figures are posted there: the channel is
+        the team's, its head's and the director's, not every employee's."""
+        self._run_at("2026-01-12 07:31:00")
+        channel = self.team_north.digest_channel_id
+        outsider = mail_new_test_user(
+            self.env, login="sdo_outsider", name="Olga Outsider", groups="base.group_user"
+        )
+        Message = self.env["mail.message"]
+        readers = (
+            self.user_head + self.user_hunter + self.user_closer + self.user_farmer
+        ) | self.user_director
+        self.assertEqual(channel.channel_member_ids.partner_id, readers.partner_id)
+        for user in readers | outsider | self.user_accountant:
+            with self.subTest(user=user.name):
+                found = (
+                    self.env["discuss.channel"].with_user(user).search([("id", "=", channel.id)])
+                )
+                posts = Message.with_user(user).search(
+                    [("model", "=", "discuss.channel"), ("res_id", "=", channel.id)]
+                )
+                self.assertEqual((bool(found), bool(posts)), (user in readers,) * 2)
+
+    def test_the_channel_follows_the_team(self):
+        """Who leaves the team leaves the channel with the next digest."""
+        self._run_at("2026-01-12 07:31:00")
+        self.team_north.member_ids = [Command.unlink(self.user_farmer.id)]
+        self._run_at("2026-01-12 10:01:00")  # the 11:00 check-in in Warsaw
+        channel = self.team_north.digest_channel_id
+        self.assertNotIn(self.user_farmer.partner_id, channel.channel_member_ids.partner_id)
+        self.assertFalse(
+            self.env["discuss.channel"]
+            .with_user(self.user_farmer)
+            .search([("id", "=", channel.id)])
+        )

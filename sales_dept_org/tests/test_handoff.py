@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged, users
 
 from .handoff_common import HandoffCommon
@@ -300,3 +301,27 @@ class TestHandoff(HandoffCommon):
                 leads.write({"stage_id": self.stage_proposal.id})
                 self.env.flush_all()
             self.assertEqual(len(leads.filtered(lambda lead: lead.user_id in closers)), 2 * count)
+
+    @users("sdo_hunter")
+    def test_the_handoff_write_checks_every_company(self):
+        """The hunter moves her lead to the closers' stage and, in the same
+        write, names a customer of another company. The system writes the new
+        owner, yet the write is refused as it is without a hand-off."""
+        company_b = self.env["res.company"].sudo().create({"name": "Company B"})
+        foreign = (
+            self.env["res.partner"].sudo().create({"name": "Foreign", "company_id": company_b.id})
+        )
+        for context in ({"sales_handoff_off": True}, {}):
+            lead = self._leads(self.team_north, self.user_hunter, 1)
+            with (
+                self.subTest(context=context),
+                self.assertRaisesRegex(UserError, "compan"),
+                self.cr.savepoint(),
+            ):
+                lead.with_context(**context).write(
+                    {"stage_id": self.stage_proposal.id, "partner_id": foreign.id}
+                )
+            self.assertEqual(
+                (lead.sudo().partner_id, lead.sudo().user_id),
+                (self.customer.browse(), self.user_hunter),
+            )

@@ -15,6 +15,7 @@ invoice, credited to the invoice's salesperson on the payment's date.
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged, users
 
 from .invoice_common import SalesInvoiceCommon
@@ -195,15 +196,45 @@ class TestMoneyReport(SalesInvoiceCommon):
         self.assertEqual(str(self.env["sales.money.report"].create({}).date), "2026-03-10")
 
     @users("sdo_farmer")
-    def test_salesperson_sees_the_team_board(self):
+    def test_salesperson_sees_only_own_money(self):
+        """As on the board: the team sees its ranking, a person's money is
+        theirs, their head's and the director's."""
         report = self.env["sales.money.report"].create({"date": DAY})
-        action = report.action_compute()
-        lines = self.env["sales.money.report.line"].search(action["domain"])
+        lines = self.env["sales.money.report.line"].search(report.action_compute()["domain"])
+        self.assertEqual(lines.user_id, self.user_farmer)
+        # A 1000 + B's open 300 planned, B's 200 received, nothing tomorrow
+        self.assertEqual(
+            (lines.planned_today, lines.received_today, lines.planned_tomorrow), (1300, 200, 0)
+        )
+
+    @users("sdo_head")
+    def test_head_sees_the_team_he_leads(self):
+        report = self.env["sales.money.report"].create({"date": DAY})
+        lines = self.env["sales.money.report.line"].search(report.action_compute()["domain"])
         self.assertEqual(lines.user_id, self.user_farmer | self.user_hunter)
         # the team's totals for the day: 1300 planned, 600 received, 700 tomorrow
         self.assertEqual(sum(lines.mapped("planned_today")), 1300)
         self.assertEqual(sum(lines.mapped("received_today")), 600)
         self.assertEqual(sum(lines.mapped("planned_tomorrow")), 700)
+
+    def test_another_companys_money_is_refused(self):
+        """The farmer works in the main company only: the money of another
+        one is not hers to read, whatever company the wizard is given."""
+        other = self.env["res.company"].create({"name": "Elsewhere Ltd"})
+        self.assertNotIn(other, self.user_farmer.company_ids)
+        report = (
+            self.env["sales.money.report"]
+            .with_user(self.user_farmer)
+            .create({"date": DAY, "company_id": self.env.company.id})
+        )
+        report.sudo().company_id = other  # as a crafted RPC write would
+        with self.assertRaisesRegex(AccessError, "Elsewhere Ltd"):
+            report.action_compute()
+        self.assertFalse(report.sudo().line_ids)
+        with self.assertRaises(AccessError):
+            self.env["sales.money.report"].with_user(self.user_farmer).create(
+                {"date": DAY, "company_id": other.id}
+            )
 
     @users("sdo_director")
     def test_director_sees_every_team(self):

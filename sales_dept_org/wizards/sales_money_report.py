@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 PAYMENTS_METRIC = "sales_dept_org.kpi_metric_payments_received"
 
@@ -31,6 +32,26 @@ class SalesMoneyReport(models.TransientModel):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     line_ids = fields.One2many("sales.money.report.line", "report_id", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = self.env["res.company"].browse(
+            {vals["company_id"] for vals in vals_list if vals.get("company_id")}
+        )
+        self._check_company_allowed(companies)
+        return super().create(vals_list)
+
+    @api.model
+    def _check_company_allowed(self, companies):
+        """The money is read as superuser: only of the user's own companies."""
+        foreign = companies - self.env.user.company_ids
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "You do not work in %(companies)s: its money of the day is not yours to read.",
+                    companies=", ".join(foreign.sudo().mapped("name")),
+                )
+            )
 
     @api.model
     def _money_by_salesperson(self, company, day):
@@ -66,14 +87,17 @@ class SalesMoneyReport(models.TransientModel):
 
     def action_compute(self):
         self.ensure_one()
+        self._check_company_allowed(self.company_id)
         self.line_ids.unlink()
         money = self._money_by_salesperson(self.company_id, self.date)
         if not self.env.user.has_group("sales_dept_org.group_sales_dept_director"):
-            # the board is the team's: salespeople and heads see the teams they are in or lead
-            teams = self.env["crm.team"].search(
-                ["|", ("member_ids", "in", self.env.user.ids), ("user_id", "=", self.env.uid)]
-            )
-            money = {key: amounts for key, amounts in money.items() if key[1] in teams.ids}
+            # as on the board: a person's money is theirs and their head's
+            led = self.env["crm.team"].search([("user_id", "=", self.env.uid)])
+            money = {
+                key: amounts
+                for key, amounts in money.items()
+                if key[0] == self.env.uid or key[1] in led.ids
+            }
         self.env["sales.money.report.line"].create(
             [
                 dict(amounts, report_id=self.id, user_id=user_id, team_id=team_id)
