@@ -31,6 +31,7 @@
         "views/hr_employee_views.xml",
         "views/crm_team_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_stage_fix_views.xml",
         "views/sales_lead_stage_log_views.xml",
         "views/sales_discipline_daily_views.xml",
         "views/crm_team_member_views.xml",
@@ -48,6 +49,9 @@
         "views/sales_bonus_instant_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": ["sales_dept_org/static/src/js/*.js"],
+    },
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/sales_dept_demo.xml",
