@@ -22,6 +22,7 @@ from . import test_mandatory_task
 from . import test_migrations
 from . import test_money_report
 from . import test_organisation
+from . import test_persona_tours
 from . import test_stage_fix
 from . import test_stage_log
 from . import test_stage_rules
