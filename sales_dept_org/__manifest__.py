@@ -31,6 +31,7 @@
         "views/hr_employee_views.xml",
         "views/crm_team_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_stage_fix_views.xml",
         "views/sales_lead_stage_log_views.xml",
         "views/sales_discipline_daily_views.xml",
         "views/crm_team_member_views.xml",
@@ -49,7 +50,8 @@
         "views/menus.xml",
     ],
     "assets": {
-        "web.assets_backend": ["sales_dept_org/static/src/**/*"],
+        "web.assets_backend": ["sales_dept_org/static/src/js/*.js"],
+        "web.assets_tests": ["sales_dept_org/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",
     "demo": [

@@ -10,7 +10,9 @@ The two find tests differently:
   ``unittest`` class in the module's namespace (imported ones too) with all
   its ``test*`` methods, inherited ones too, and module-level ``test*``
   functions; it skips ``HttpCase`` classes unless given ``--odoo-http``, which
-  ``scripts/sdo`` does not give.
+  ``scripts/sdo`` gives whenever the browser tours can run (else it says
+  why they are skipped, and the root ``conftest.py`` fails a browser test
+  skipped under ``--odoo-http``): the model counts them as run.
 
 Both are modelled here from the source, without Odoo, so a difference fails
 in seconds. Base classes from outside the folder (Odoo's ``TransactionCase``,
@@ -20,7 +22,8 @@ crm's ``TestCrmCommon``) are taken to bring no test methods of their own.
 import ast
 from pathlib import Path
 
-ADDON_TESTS = Path(__file__).resolve().parent.parent / "sales_dept_org" / "tests"
+ROOT = Path(__file__).resolve().parent.parent
+ADDON_TESTS = ROOT / "sales_dept_org" / "tests"
 PACKAGE = "odoo.addons.sales_dept_org.tests"
 DEFAULT_TAGS = frozenset({"standard", "at_install"})
 
@@ -147,7 +150,7 @@ class SourceFolder:
             }
             for bound in self.namespace(module):
                 cls = self.resolve(module, bound)
-                if cls and self.kind(*cls) in ("odoo", "unittest"):
+                if cls and self.kind(*cls) in ("odoo", "http", "unittest"):
                     run |= {f"{module}.{bound}.{test}" for test in self.all_tests(*cls)}
         return run
 
@@ -167,11 +170,21 @@ def test_both_runners_run_the_same_tests():
     assert len(run_by_odoo) > 200  # the model does see the addon's tests
 
 
+def test_the_suite_asks_pytest_odoo_for_the_browser_tests():
+    """The model above counts ``HttpCase`` tests as run by pytest-odoo: true
+    only while ``make test`` passes ``--odoo-http`` to it."""
+    sdo = (ROOT / "scripts" / "sdo").read_text()
+    suite = sdo[sdo.index("cmd_test() {") :]
+    suite = suite[: suite.index("\n}\n")]
+    assert "TOURS=--odoo-http" in sdo
+    assert '${TOURS:+"$TOURS"}' in suite
+
+
 def test_the_model_sees_each_difference(tmp_path):
     """One folder with every way the runners part: a module missing from
     ``__init__``, a class without ``standard``, an inherited test method, a
     test class imported into another module, a module-level test function, a
-    plain ``unittest`` class and an ``HttpCase``."""
+    plain ``unittest`` class; and an ``HttpCase``, which both run."""
     files = {
         "__init__.py": "from . import test_a\nfrom . import test_b\n",
         "common.py": (
@@ -222,6 +235,7 @@ def test_the_model_sees_each_difference(tmp_path):
         "test_b.TestA.test_own",
         "test_b.TestA.test_inherited",
         "test_b.TestPlain.test_plain",
+        "test_a.TestTour.test_tour",
         "test_b.test_function",
         "test_c.TestC.test_forgotten",
     }

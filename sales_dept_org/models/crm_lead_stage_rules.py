@@ -2,21 +2,247 @@
 of one write (entry fields, moving back, skipping stages, activities done
 before leaving, a planned next step where the team enforces one): every
 violation is collected and the write refused once, or let through by a team
-head with a reason that lands in each lead's chatter."""
+head with a reason that lands in each lead's chatter.
+
+A refused move of one lead in the web client opens the "fix it" dialog: the
+lead in a small form (``crm_lead_view_form_stage_fix``) holding the target
+stage's missing fields, the activities to plan or mark done, and a request
+to the team head for an override."""
 
 from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine.stage_moves import classify_move
 from .crm_lead import OVERRIDE_REASON_KEY, RULES_OFF_KEY
 
+# The key of a refusal's data for the web client (see StageRulesRefused), and
+# the context key of the "fix it" dialog naming the stage the lead is moving to.
+FIX_KEY = "sales_stage_fix"
+FIX_STAGE_KEY = "sales_fix_stage_id"
+FIX_VIEW = "sales_dept_org.crm_lead_view_form_stage_fix"
+
+
+class StageProblems:
+    """What keeps one lead from moving ``from_stage`` → ``to_stage``: the
+    entry fields ``missing``, a forbidden move ``back``, stages ``skipped``
+    without leave, activity types ``undone`` before leaving, and ``no_task``
+    (the team requires a planned next step). False when nothing does."""
+
+    def __init__(self, from_stage, to_stage):
+        self.from_stage, self.to_stage = from_stage, to_stage
+        self.missing = to_stage.env["ir.model.fields"]
+        self.back = False
+        self.skipped = to_stage.browse()
+        self.undone = to_stage.env["mail.activity.type"]
+        self.no_task = False
+
+    def __bool__(self):
+        return bool(self.missing or self.back or self.skipped or self.undone or self.no_task)
+
+    def only_override(self):
+        """True when only a head's override can let the move through (no
+        field to fill nor activity to do would)."""
+        return bool(self.back or self.skipped)
+
+    def messages(self, env):
+        """One sentence per problem, in the user's language."""
+        messages = []
+        if self.missing:
+            messages.append(
+                env._(
+                    "%(stage)s needs %(fields)s",
+                    stage=self.to_stage.name,
+                    fields=", ".join(self.missing.mapped("field_description")),
+                )
+            )
+        if self.back:
+            messages.append(
+                env._("moving back from %(stage)s is not allowed", stage=self.from_stage.name)
+            )
+        if self.skipped:
+            messages.append(
+                env._(
+                    "cannot skip %(stages)s from %(stage)s",
+                    stages=", ".join(self.skipped.mapped("name")),
+                    stage=self.from_stage.name,
+                )
+            )
+        if self.undone:
+            messages.append(
+                env._(
+                    "not done before leaving %(stage)s: %(types)s",
+                    stage=self.from_stage.name,
+                    types=", ".join(self.undone.mapped("name")),
+                )
+            )
+        if self.no_task:
+            messages.append(env._("no planned activity (the team requires a next step)"))
+        return messages
+
+
+class StageRulesRefused(UserError):
+    """A stage change the stage rules refuse, every problem in its message.
+
+    Raised to RPC, imports and mass edits as the ``UserError`` it is. When it
+    refuses one lead's move, it also carries, in ``context`` (which Odoo
+    sends to the web client with the error), the lead and the stage it was
+    moving to: the web client then opens the "fix it" dialog on them instead
+    of showing the message.
+    """
+
+    def __init__(self, message, problems):
+        super().__init__(message)
+        if len(problems) == 1:
+            [(lead, found)] = problems.items()
+            if found.from_stage != found.to_stage:
+                self.context = {FIX_KEY: {"lead_id": lead.id, "stage_id": found.to_stage.id}}
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
+
+    # The "fix it" dialog: what keeps the lead from the stage in the context.
+    sales_fix_stage_id = fields.Many2one(
+        "crm.stage", string="Moving To", compute="_compute_sales_fix"
+    )
+    sales_fix_problems = fields.Html(string="What Is Missing", compute="_compute_sales_fix")
+    sales_fix_activity = fields.Boolean(compute="_compute_sales_fix")
+    sales_fix_undone = fields.Boolean(compute="_compute_sales_fix")
+    sales_fix_override_only = fields.Boolean(compute="_compute_sales_fix")
+
+    @api.depends_context(FIX_STAGE_KEY)
+    @api.depends("stage_id")
+    def _compute_sales_fix(self):
+        stage = self.env["crm.stage"].browse(self.env.context.get(FIX_STAGE_KEY))
+        problems = (
+            self._sales_stage_problems([(lead, lead.stage_id, stage) for lead in self], {})
+            if stage
+            else {}
+        )
+        for lead in self:
+            found = problems.get(lead)
+            lead.sales_fix_stage_id = stage
+            lead.sales_fix_problems = found and Markup("<ul>%s</ul>") % Markup("").join(
+                Markup("<li>%s</li>") % message for message in found.messages(self.env)
+            )
+            lead.sales_fix_undone = bool(found and found.undone)
+            lead.sales_fix_activity = bool(found and (found.undone or found.no_task))
+            lead.sales_fix_override_only = bool(found and found.only_override())
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """The "fix it" form holds the entry fields of the stage in the context."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        stage = self.env["crm.stage"].browse(self.env.context.get(FIX_STAGE_KEY)).sudo()
+        if stage and view == self.env.ref(FIX_VIEW, raise_if_not_found=False):
+            [group] = arch.xpath("//group[@name='sales_fix_fields']")
+            for field in stage.sales_required_field_ids.sorted("field_description"):
+                group.append(arch.makeelement("field", {"name": field.name}))
+        return arch, view
+
+    def _get_view_cache_key(self, view_id=None, view_type="form", **options):
+        key = super()._get_view_cache_key(view_id, view_type, **options)
+        return (*key, self.env.context.get(FIX_STAGE_KEY))
+
+    # ------------------------------------------------------------------
+    # The "fix it" dialog
+    # ------------------------------------------------------------------
+    def action_sales_stage_fix(self, stage_id):
+        """Opens the "fix it" dialog for moving this lead to ``stage_id``."""
+        self.ensure_one()
+        stage = self.env["crm.stage"].browse(stage_id).exists()
+        if not stage:
+            raise UserError(self.env._("The stage this lead was moving to no longer exists."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Move to %(stage)s", stage=stage.name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(self.env.ref(FIX_VIEW).id, "form")],
+            "target": "new",
+            "context": {FIX_STAGE_KEY: stage.id},
+        }
+
+    def _sales_fix_found(self):
+        """The problems of moving this lead to the dialog's stage (None if none)."""
+        self.ensure_one()
+        stage = self.sales_fix_stage_id
+        if not stage:
+            raise UserError(self.env._("Open this step from a refused stage change."))
+        return self._sales_stage_problems([(self, self.stage_id, stage)], {}).get(self)
+
+    def _sales_fix_activity_types(self, found):
+        """The activity types the move waits for: those not done, or the
+        team's next step (a to-do) when only a planned activity is missing."""
+        if found.undone:
+            return found.undone
+        return self.env.ref("mail.mail_activity_data_todo") if found.no_task else found.undone
+
+    def _sales_fix_plan_missing(self, activity_types):
+        """Plans, due today for the owner, each of ``activity_types`` not planned yet."""
+        for activity_type in activity_types - self.activity_ids.activity_type_id:
+            self._sales_schedule(activity_type, activity_type.summary or activity_type.name)
+
+    def action_sales_fix_plan(self):
+        """Plans each activity the move waits for."""
+        found = self._sales_fix_found()
+        if found:
+            self._sales_fix_plan_missing(self._sales_fix_activity_types(found))
+
+    def action_sales_fix_done(self):
+        """Marks done the activities the leaving stage requires (the call
+        made, the meeting held), planning those missing first."""
+        found = self._sales_fix_found()
+        if found and found.undone:
+            self._sales_fix_plan_missing(found.undone)
+            self.activity_ids.filtered(
+                lambda activity: activity.activity_type_id in found.undone
+            ).action_feedback()
+
+    def action_sales_fix_request_override(self):
+        """Asks the team head, by an activity on the lead, to override the rules."""
+        found = self._sales_fix_found()
+        head = self.team_id.user_id
+        if not head:
+            raise UserError(self.env._("The lead's team has no head to ask for an override."))
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._(
+                "Override requested: move to %(stage)s", stage=self.sales_fix_stage_id.name
+            ),
+            note=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._(
+                    "%(user)s asks for an override of the stage rules.", user=self.env.user.name
+                ),
+                Markup("").join(
+                    Markup("<li>%s</li>") % message
+                    for message in (found.messages(self.env) if found else [])
+                ),
+            ),
+            user_id=head.id,
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%(head)s was asked to override.", head=head.name),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_sales_fix_move(self):
+        """Moves the lead to the dialog's stage; the rules still decide."""
+        stage = self.sales_fix_stage_id
+        if not stage:
+            raise UserError(self.env._("Open this step from a refused stage change."))
+        self.write({"stage_id": stage.id})
+        return {"type": "ir.actions.act_window_close"}
 
     def _sales_rules_off(self):
         """Administrators (and the superuser) may skip the checks by context."""
@@ -59,7 +285,7 @@ class CrmLead(models.Model):
         """
         if self._sales_rules_off():
             return False
-        problems = self._sales_stage_violations(checks, vals, creating=creating)
+        problems = self._sales_stage_problems(checks, vals, creating=creating)
         if not problems:
             return False
         reason = (self.env.context.get(OVERRIDE_REASON_KEY) or "").strip()
@@ -70,22 +296,26 @@ class CrmLead(models.Model):
             return reason
         lines = [
             self.env._(
-                '- "%(lead)s": %(problems)s', lead=lead.display_name, problems="; ".join(items)
+                '- "%(lead)s": %(problems)s',
+                lead=lead.display_name,
+                problems="; ".join(found.messages(self.env)),
             )
-            for lead, items in problems.items()
+            for lead, found in problems.items()
         ]
-        raise UserError(
+        raise StageRulesRefused(
             self.env._(
                 "The stage change is refused for %(count)s lead(s); nothing was changed.\n"
                 "%(lines)s\n"
                 "A team head may override with a reason (Override Stage).",
                 count=len(problems),
                 lines="\n".join(lines),
-            )
+            ),
+            problems,
         )
 
-    def _sales_stage_violations(self, checks, vals, creating=False):
-        """{lead: [problem, ...]} for the given moves, read in a fixed number of queries."""
+    def _sales_stage_problems(self, checks, vals, creating=False):
+        """{lead: StageProblems} for the given moves (only leads with a
+        problem), read in a fixed number of queries."""
         # Stage rules are configuration: read them whoever moves the lead.
         checks = [
             (lead, from_stage.sudo(), to_stage.sudo()) for lead, from_stage, to_stage in checks
@@ -95,60 +325,31 @@ class CrmLead(models.Model):
         done_types = leads._sales_done_activity_types(
             {from_stage for _lead, from_stage, to_stage in checks if from_stage != to_stage}
         )
-        problems = defaultdict(list)
+        problems = {}
         for lead, from_stage, to_stage in checks:
-            items = problems[lead]
-            missing = [
-                field.field_description
-                for field in to_stage.sales_required_field_ids.sorted("field_description")
-                if not lead._sales_value_filled(field.name, vals)
-            ]
-            if missing:
-                items.append(
-                    self.env._(
-                        "%(stage)s needs %(fields)s", stage=to_stage.name, fields=", ".join(missing)
+            found = StageProblems(from_stage, to_stage)
+            found.missing = to_stage.sales_required_field_ids.filtered(
+                lambda field, lead=lead: not lead._sales_value_filled(field.name, vals)
+            ).sorted("field_description")
+            if from_stage != to_stage and not creating:
+                move = classify_move(pipelines[lead.team_id.id], from_stage.id, to_stage.id)
+                found.back = move.direction == "back" and not from_stage.sales_allow_back
+                if not from_stage.sales_allow_skip:
+                    found.skipped = from_stage.browse(move.skipped)
+                # Going back (to re-qualify, say) needs nothing done; moving on does.
+                if move.direction != "back":
+                    found.undone = from_stage.sales_required_activity_type_ids.filtered(
+                        lambda activity_type, lead=lead: activity_type.id not in done_types[lead.id]
                     )
+                found.no_task = (
+                    lead.team_id.sales_task_mode == "enforce"
+                    and lead.active
+                    and not to_stage.is_won
+                    and lead.has_no_task
                 )
-            if from_stage == to_stage or creating:
-                continue
-            move = classify_move(pipelines[lead.team_id.id], from_stage.id, to_stage.id)
-            if move.direction == "back" and not from_stage.sales_allow_back:
-                items.append(
-                    self.env._("moving back from %(stage)s is not allowed", stage=from_stage.name)
-                )
-            if move.skipped and not from_stage.sales_allow_skip:
-                skipped = self.env["crm.stage"].browse(move.skipped)
-                items.append(
-                    self.env._(
-                        "cannot skip %(stages)s from %(stage)s",
-                        stages=", ".join(skipped.mapped("name")),
-                        stage=from_stage.name,
-                    )
-                )
-            # Going back (to re-qualify, say) needs nothing done; moving on does.
-            undone = (
-                from_stage.sales_required_activity_type_ids.filtered(
-                    lambda activity_type, lead=lead: activity_type.id not in done_types[lead.id]
-                )
-                if move.direction != "back"
-                else from_stage.browse()
-            )
-            if undone:
-                items.append(
-                    self.env._(
-                        "not done before leaving %(stage)s: %(types)s",
-                        stage=from_stage.name,
-                        types=", ".join(undone.mapped("name")),
-                    )
-                )
-            if (
-                lead.team_id.sales_task_mode == "enforce"
-                and lead.active
-                and not to_stage.is_won
-                and lead.has_no_task
-            ):
-                items.append(self.env._("no planned activity (the team requires a next step)"))
-        return {lead: items for lead, items in problems.items() if items}
+            if found:
+                problems[lead] = found
+        return problems
 
     def _sales_value_filled(self, fname, vals):
         if fname not in vals:
@@ -198,9 +399,9 @@ class CrmLead(models.Model):
             lead.id: Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
             % (
                 self.env._("Stage rules overridden by %(user)s.", user=self.env.user.name),
-                Markup("").join(Markup("<li>%s</li>") % item for item in items),
+                Markup("").join(Markup("<li>%s</li>") % item for item in found.messages(self.env)),
                 self.env._("Reason: %(reason)s", reason=reason),
             )
-            for lead, items in problems.items()
+            for lead, found in problems.items()
         }
         self.browse(list(bodies))._message_log_batch(bodies=bodies)

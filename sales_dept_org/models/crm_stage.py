@@ -90,6 +90,49 @@ class CrmStage(models.Model):
         help="What must be true before the lead moves on; shown on the lead form.",
     )
 
+    sales_requirements = fields.Text(
+        "Stage Rules Summary",
+        compute="_compute_sales_requirements",
+        help="The stage's rules in a few lines: the tooltip of its kanban column.",
+    )
+
+    @api.depends(
+        "sales_required_field_ids",
+        "sales_required_activity_type_ids",
+        "sales_allow_skip",
+        "sales_allow_back",
+        "sales_max_days",
+    )
+    @api.depends_context("lang")
+    def _compute_sales_requirements(self):
+        for stage in self:
+            lines = []
+            if stage.sales_required_field_ids:
+                lines.append(
+                    self.env._(
+                        "To enter: %(fields)s",
+                        fields=", ".join(
+                            stage.sales_required_field_ids.sorted("field_description").mapped(
+                                "field_description"
+                            )
+                        ),
+                    )
+                )
+            if stage.sales_required_activity_type_ids:
+                lines.append(
+                    self.env._(
+                        "Done before leaving: %(types)s",
+                        types=", ".join(stage.sales_required_activity_type_ids.mapped("name")),
+                    )
+                )
+            if not stage.sales_allow_skip:
+                lines.append(self.env._("No skipping the next stages"))
+            if not stage.sales_allow_back:
+                lines.append(self.env._("No moving back"))
+            if stage.sales_max_days:
+                lines.append(self.env._("Stuck after %(days)s days", days=stage.sales_max_days))
+            stage.sales_requirements = "\n".join(lines)
+
     def _auto_init(self):
         result = super()._auto_init()
         set_column_defaults(self)

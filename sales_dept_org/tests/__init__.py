@@ -29,7 +29,9 @@ from . import test_migrations
 from . import test_money_report
 from . import test_neighbours
 from . import test_organisation
+from . import test_persona_tours
 from . import test_rpc_create
+from . import test_stage_fix
 from . import test_stage_log
 from . import test_stage_rules
 from . import test_stuck_at_once

@@ -1,0 +1,55 @@
+/** @odoo-module **/
+/* A stage change the stage rules refuse for one lead opens the "fix it"
+   dialog (crm.lead.action_sales_stage_fix) instead of the error: the server
+   names the lead and the stage in the error's context. The status bar that
+   asked for the move shows the lead's real stage again. */
+
+import { RPCError } from "@web/core/network/rpc";
+import { registry } from "@web/core/registry";
+import { patch } from "@web/core/utils/patch";
+import { StatusBarField } from "@web/views/fields/statusbar/statusbar_field";
+
+const FIX_KEY = "sales_stage_fix";
+
+function stageFix(error) {
+    return error instanceof RPCError && error.data?.context?.[FIX_KEY];
+}
+
+function stageFixHandler(env, error, originalError) {
+    const fix = stageFix(originalError);
+    if (!fix) {
+        return false;
+    }
+    error.unhandledRejectionEvent?.preventDefault();
+    const { action, orm } = env.services;
+    orm.call("crm.lead", "action_sales_stage_fix", [[fix.lead_id], fix.stage_id]).then(
+        (fixAction) =>
+            action.doAction(fixAction, {
+                onClose: () => action.doAction({ type: "ir.actions.client", tag: "soft_reload" }),
+            })
+    );
+    return true;
+}
+
+// Before the handler that shows server errors in a dialog.
+registry.category("error_handlers").add("salesStageFix", stageFixHandler, { sequence: 90 });
+
+patch(StatusBarField.prototype, {
+    async selectItem(item) {
+        const { name, record } = this.props;
+        const untouched = !(await record.isDirty());
+        const stage = record.data[name];
+        try {
+            return await super.selectItem(item);
+        } catch (error) {
+            if (stageFix(error)) {
+                if (untouched) {
+                    await record.discard();
+                } else {
+                    await record.update({ [name]: stage });
+                }
+            }
+            throw error;
+        }
+    },
+});

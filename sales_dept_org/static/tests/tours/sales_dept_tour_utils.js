@@ -1,0 +1,28 @@
+/** @odoo-module **/
+/* Steps the persona tours share. They find menus by their XML id and
+   widgets by their field name, never by a label: the same tour runs in
+   Polish and in English. */
+
+/** Opens a menu of the Sales Department dropdown in the CRM app. */
+export function openDepartmentMenu(menuXmlid) {
+    return [
+        {
+            content: "open the Sales Department menu",
+            trigger: ".o_menu_sections [data-menu-xmlid='sales_dept_org.sales_dept_menu_root']",
+            run: "click",
+        },
+        {
+            content: `open ${menuXmlid}`,
+            trigger: `.dropdown-item[data-menu-xmlid='sales_dept_org.${menuXmlid}']`,
+            run: "click",
+        },
+    ];
+}
+
+/** Waits for a pivot holding at least one figure other than zero. */
+export function pivotWithData() {
+    return {
+        content: "the pivot shows figures",
+        trigger: ".o_pivot .o_pivot_cell_value:not(:contains('0.00')):not(:empty)",
+    };
+}
