@@ -68,7 +68,14 @@ class CrmLead(models.Model):
     sales_stage_checklist = fields.Html(
         related="stage_id.sales_checklist", string="Stage Checklist"
     )
-    sales_stage_log_ids = fields.One2many("sales.lead.stage.log", "lead_id", "Stage History")
+    # read by who may read the stage log: a CRM user outside the department
+    # still opens the lead form
+    sales_stage_log_ids = fields.One2many(
+        "sales.lead.stage.log",
+        "lead_id",
+        "Stage History",
+        groups="sales_dept_org.group_sales_dept_salesperson,sales_dept_org.group_sales_dept_admin",
+    )
     # who sourced and who won the lead (crm_lead_handoff.py)
     hunter_user_id = fields.Many2one(
         "res.users",

@@ -57,3 +57,27 @@ class TestRowsMadeWithoutTheAddon(TransactionCase):
         stage = self._insert("crm.stage", {"name": '{"en_US": "Made by crm"}'})
         self.assertTrue(stage.sales_allow_skip)
         self.assertTrue(stage.sales_allow_back)
+
+
+@tagged("post_install", "-at_install")
+class TestCrmUserOutsideTheDepartment(TransactionCase):
+    """A salesperson of Odoo's CRM who holds none of the department's groups
+    (crm's own tours log in as one) opens a lead's form as before."""
+
+    def test_opens_the_lead_form(self):
+        user = self.env["res.users"].create(
+            {
+                "name": "CRM only",
+                "login": "crm_only",
+                "groups_id": [(6, 0, self.env.ref("sales_team.group_sale_salesman").ids)],
+            }
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "Walk-in", "type": "opportunity", "user_id": user.id}
+        )
+        Lead = self.env["crm.lead"].with_user(user)
+        fields = Lead.get_views([(False, "form")])["models"]["crm.lead"]["fields"]
+        self.assertNotIn("sales_stage_log_ids", fields)
+        # what the web client reads to show the form: no access error
+        values = lead.with_user(user).web_read({name: {} for name in fields})
+        self.assertEqual(values[0]["name"], "Walk-in")
