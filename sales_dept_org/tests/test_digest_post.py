@@ -288,9 +288,10 @@ class TestDigestPost(KpiCommon):
         mail = self.env["mail.mail"].search(
             [("recipient_ids", "in", self.user_head.partner_id.ids)]
         )
+        no_money = cell(money(0), money(0))
         for user, payments_cell, revenue_cell, conversion, on_time in (
-            (self.user_closer, cell(money(500), money(100)), cell(money(0), money(0)), "0.00", 1),
-            (self.user_farmer, cell(money(0), money(0)), cell(money(1000), money(200)), "100.00", 0),
+            (self.user_closer, cell(money(500), money(100)), no_money, "0.00", 1),
+            (self.user_farmer, no_money, cell(money(1000), money(200)), "100.00", 0),
         ):
             row = (
                 payments_cell
