@@ -109,6 +109,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        owner_unnamed = ["user_id" not in vals for vals in vals_list]
         vals_list = self._sales_unowned_vals(vals_list)
         routed = [
             not vals.get("team_id") and not self.env.context.get("default_team_id")
@@ -124,6 +125,7 @@ class CrmLead(models.Model):
             leads.sudo().with_context(mail_auto_subscribe_no_notify=True)._sales_on_create(
                 leads.browse([lead.id for lead, route in zip(leads, routed, strict=True) if route]),
                 {lead.id for lead, given in zip(leads, owner_given, strict=True) if given},
+                {lead.id for lead, unnamed in zip(leads, owner_unnamed, strict=True) if unnamed},
             )
         # After routing, so the first task goes to the owner the lead ends with.
         leads._sales_create_first_tasks()

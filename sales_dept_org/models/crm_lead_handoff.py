@@ -209,17 +209,19 @@ class CrmLead(models.Model):
             return vals_list
         return [vals if "user_id" in vals else dict(vals, user_id=False) for vals in vals_list]
 
-    def _sales_on_create(self, routed, owner_given_ids):
+    def _sales_on_create(self, routed, owner_given_ids, owner_unnamed_ids):
         """New leads: ``routed`` ones (no team given) go to the team whose cuts
-        they meet, else, when they came without an owner, to the creator's
-        default team; repeat sales go to the customer's farmer; leads of
+        they meet, else, when the caller named no owner at all (crm would have
+        made the caller own them), to the creator's default team; a lead
+        created explicitly without owner nor team waits for Odoo's lead
+        assignment. Repeat sales go to the customer's farmer; leads of
         role-split teams still without an owner go to the role of their stage
         (hunter by default)."""
         teams = self.env["crm.team"].sudo()._sales_teams_with_cuts()
         by_team, default_teams = defaultdict(list), {}
         for lead in routed:
             team = teams._sales_match_lead(lead)
-            if not team and not lead.team_id and not lead.user_id:
+            if not team and not lead.team_id and not lead.user_id and lead.id in owner_unnamed_ids:
                 if lead.type not in default_teams:
                     default_teams[lead.type] = self._sales_default_team(lead.type)
                 team = default_teams[lead.type]

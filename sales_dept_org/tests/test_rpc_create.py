@@ -67,3 +67,17 @@ class TestRpcCreate(HandoffCommon):
             )
         )
         self.assertEqual(row["user_id"], self.user_closer.id)
+
+    def test_lead_explicitly_without_owner_waits_for_odoos_assignment(self):
+        """A caller that says "no owner" (Odoo's lead assignment queue, an
+        import with the owner left empty) gets no team from the addon when no
+        cut matches: Odoo's rule-based assignment then hands it to a team
+        member, as without the addon."""
+        lead = self._rpc_create(self.user_closer, user_id=False, type="lead")
+        self.assertFalse(lead.team_id)
+        self.assertFalse(lead.user_id)
+        self.team_north.assignment_domain = "[('id', '=', %d)]" % lead.id
+        self.team_north.crm_team_member_ids.assignment_max = 30
+        self.team_north._action_assign_leads(force_quota=True)
+        self.assertEqual(lead.team_id, self.team_north)
+        self.assertTrue(lead.user_id)
