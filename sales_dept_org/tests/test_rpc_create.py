@@ -76,7 +76,7 @@ class TestRpcCreate(HandoffCommon):
         lead = self._rpc_create(self.user_closer, user_id=False, type="lead")
         self.assertFalse(lead.team_id)
         self.assertFalse(lead.user_id)
-        self.team_north.assignment_domain = "[('id', '=', %d)]" % lead.id
+        self.team_north.assignment_domain = f"[('id', '=', {lead.id})]"
         self.team_north.crm_team_member_ids.assignment_max = 30
         self.team_north._action_assign_leads(force_quota=True)
         self.assertEqual(lead.team_id, self.team_north)
