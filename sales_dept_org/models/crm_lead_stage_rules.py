@@ -237,12 +237,17 @@ class CrmLead(models.Model):
         }
 
     def action_sales_fix_move(self):
-        """Moves the lead to the dialog's stage; the rules still decide."""
+        """Moves the lead to the dialog's stage; the rules still decide. A
+        move that hands the lead on closes the dialog with the notice a save
+        would get (crm_lead_handoff_notice.py), for the web client to show."""
         stage = self.sales_fix_stage_id
         if not stage:
             raise UserError(self.env._("Open this step from a refused stage change."))
+        owners = {self.id: self.user_id}
         self.write({"stage_id": stage.id})
-        return {"type": "ir.actions.act_window_close"}
+        notices = self._sales_handoff_notices(owners, self._filtered_access("read"))
+        close = {"type": "ir.actions.act_window_close"}
+        return dict(close, infos=notices[self.id]) if notices else close
 
     def _sales_rules_off(self):
         """Administrators (and the superuser) may skip the checks by context."""

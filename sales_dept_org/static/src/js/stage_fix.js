@@ -2,12 +2,14 @@
 /* A stage change the stage rules refuse for one lead opens the "fix it"
    dialog (crm.lead.action_sales_stage_fix) instead of the error: the server
    names the lead and the stage in the error's context. The status bar that
-   asked for the move shows the lead's real stage again. */
+   asked for the move shows the lead's real stage again. A move from the
+   dialog that hands the lead on closes it with the hand-off notice. */
 
 import { RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { patch } from "@web/core/utils/patch";
 import { StatusBarField } from "@web/views/fields/statusbar/statusbar_field";
+import { showHandoffNotices } from "./handoff_notice";
 
 const FIX_KEY = "sales_stage_fix";
 
@@ -22,11 +24,14 @@ function stageFixHandler(env, error, originalError) {
     }
     error.unhandledRejectionEvent?.preventDefault();
     const { action, orm } = env.services;
+    const onClose = (infos) => {
+        const notices = infos?.sales_handoff ? [infos.sales_handoff] : [];
+        if (!showHandoffNotices(env.services, notices)) {
+            action.doAction({ type: "ir.actions.client", tag: "soft_reload" });
+        }
+    };
     orm.call("crm.lead", "action_sales_stage_fix", [[fix.lead_id], fix.stage_id]).then(
-        (fixAction) =>
-            action.doAction(fixAction, {
-                onClose: () => action.doAction({ type: "ir.actions.client", tag: "soft_reload" }),
-            })
+        (fixAction) => action.doAction(fixAction, { onClose })
     );
     return true;
 }
