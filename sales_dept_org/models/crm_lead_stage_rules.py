@@ -113,6 +113,8 @@ class CrmLead(models.Model):
     sales_fix_activity = fields.Boolean(compute="_compute_sales_fix")
     sales_fix_undone = fields.Boolean(compute="_compute_sales_fix")
     sales_fix_override_only = fields.Boolean(compute="_compute_sales_fix")
+    # ",phone,partner_id,": the entry fields of the stage, for the form to show
+    sales_fix_field_names = fields.Char(compute="_compute_sales_fix")
 
     @api.depends_context(FIX_STAGE_KEY)
     @api.depends("stage_id")
@@ -123,9 +125,11 @@ class CrmLead(models.Model):
             if stage
             else {}
         )
+        names = stage.sudo().sales_required_field_ids.mapped("name")
         for lead in self:
             found = problems.get(lead)
             lead.sales_fix_stage_id = stage
+            lead.sales_fix_field_names = f",{','.join(names)}," if names else False
             lead.sales_fix_problems = found and Markup("<ul>%s</ul>") % Markup("").join(
                 Markup("<li>%s</li>") % message for message in found.messages(self.env)
             )
@@ -135,18 +139,23 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
-        """The "fix it" form holds the entry fields of the stage in the context."""
+        """The "fix it" form holds the entry fields of every stage, each shown
+        when the dialog's stage requires it. The web client asks for views
+        without the action's context: the form cannot depend on the stage,
+        only the record can (``sales_fix_field_names``). A change of the
+        stages' entry fields clears the views' cache (crm_stage.py)."""
         arch, view = super()._get_view(view_id, view_type, **options)
-        stage = self.env["crm.stage"].browse(self.env.context.get(FIX_STAGE_KEY)).sudo()
-        if stage and view == self.env.ref(FIX_VIEW, raise_if_not_found=False):
+        if view == self.env.ref(FIX_VIEW, raise_if_not_found=False):
             [group] = arch.xpath("//group[@name='sales_fix_fields']")
-            for field in stage.sales_required_field_ids.sorted("field_description"):
-                group.append(arch.makeelement("field", {"name": field.name}))
+            stages = (
+                self.env["crm.stage"].sudo().search([("sales_required_field_ids", "!=", False)])
+            )
+            for field in stages.sales_required_field_ids.sorted("field_description"):
+                hidden = (
+                    f"not sales_fix_field_names or ',{field.name},' not in sales_fix_field_names"
+                )
+                group.append(arch.makeelement("field", {"name": field.name, "invisible": hidden}))
         return arch, view
-
-    def _get_view_cache_key(self, view_id=None, view_type="form", **options):
-        key = super()._get_view_cache_key(view_id, view_type, **options)
-        return (*key, self.env.context.get(FIX_STAGE_KEY))
 
     # ------------------------------------------------------------------
     # The "fix it" dialog
