@@ -197,20 +197,28 @@ class CrmLead(models.Model):
             self._sales_schedule(activity_type, activity_type.summary or activity_type.name)
 
     def action_sales_fix_plan(self):
-        """Plans each activity the move waits for."""
+        """Plans each activity the move waits for; the dialog stays, told again."""
         found = self._sales_fix_found()
         if found:
             self._sales_fix_plan_missing(self._sales_fix_activity_types(found))
+        return self._sales_fix_again()
 
     def action_sales_fix_done(self):
         """Marks done the activities the leaving stage requires (the call
-        made, the meeting held), planning those missing first."""
+        made, the meeting held), planning those missing first; the dialog
+        stays, told again."""
         found = self._sales_fix_found()
         if found and found.undone:
             self._sales_fix_plan_missing(found.undone)
             self.activity_ids.filtered(
                 lambda activity: activity.activity_type_id in found.undone
             ).action_feedback()
+        return self._sales_fix_again()
+
+    def _sales_fix_again(self):
+        """The dialog again, with what is still missing: a dialog's button
+        that returns nothing closes it."""
+        return self.action_sales_stage_fix(self.sales_fix_stage_id.id)
 
     def action_sales_fix_request_override(self):
         """Asks the team head, by an activity on the lead, to override the rules."""

@@ -72,7 +72,10 @@ class TestStageFix(SalesStageCommon):
         self.assertIn("not done before leaving N-Qualified: Meeting", lead.sales_fix_problems)
         self.assertTrue(lead.sales_fix_undone)
         self.assertFalse(lead.sales_fix_override_only)
-        lead.action_sales_fix_done()  # no meeting was planned: planned, then done
+        # no meeting was planned: planned, then done; the dialog stays open
+        self.assertEqual(
+            lead.action_sales_fix_done(), lead.action_sales_stage_fix(self.stage_proposal.id)
+        )
         self.assertFalse(lead.activity_ids)
         lead.invalidate_recordset()
         self.assertNotIn("Meeting", lead.sales_fix_problems)
@@ -91,7 +94,11 @@ class TestStageFix(SalesStageCommon):
         self.assertIn("no planned activity", lead.sales_fix_problems)
         self.assertTrue(lead.sales_fix_activity)
         self.assertFalse(lead.sales_fix_undone)
-        lead.action_sales_fix_plan()
+        again = lead.action_sales_fix_plan()
+        self.assertEqual(
+            (again["res_id"], again["target"], again["context"]),
+            (lead.id, "new", {"sales_fix_stage_id": self.stage_qualified.id}),
+        )
         self.assertEqual(lead.activity_ids.activity_type_id, self.todo_type)
         self.assertEqual(lead.activity_ids.user_id, self.user_hunter)
         lead.action_sales_fix_plan()  # planned already: nothing more
