@@ -114,7 +114,7 @@ class CrmLead(models.Model):
     sales_fix_undone = fields.Boolean(compute="_compute_sales_fix")
     sales_fix_override_only = fields.Boolean(compute="_compute_sales_fix")
     # ",phone,partner_id,": the entry fields of the stage, for the form to show
-    sales_fix_field_names = fields.Char(compute="_compute_sales_fix")
+    sales_fix_field_names = fields.Char("Fields to Fill In", compute="_compute_sales_fix")
 
     @api.depends_context(FIX_STAGE_KEY)
     @api.depends("stage_id")
