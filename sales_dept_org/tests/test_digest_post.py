@@ -248,7 +248,13 @@ class TestDigestPost(KpiCommon):
 
         header = "<th></th>" + "".join(
             f'<th class="text-end">{name}</th>'
-            for name in ("Payments received", "Revenue won", "Calls made", "Conversion (%)")
+            for name in (
+                "Payments received",
+                "Revenue won",
+                "Calls made",
+                "Conversion (%)",
+                "Invoices paid on time",
+            )
         )
         # the stored body is sanitized: the no-break space of amounts is an entity
         body = str(post.body).replace("&nbsp;", "\xa0")
@@ -256,12 +262,12 @@ class TestDigestPost(KpiCommon):
         # the channel: money per person stays hidden, the team sees its totals
         self.assertIn(
             f"<tr><td>{self.user_hunter.name}</td><td></td><td></td>"
-            f"{cell(1, 2)}{cell('0.00', '0.00')}</tr>",
+            f"{cell(1, 2)}{cell('0.00', '0.00')}{cell(0, 0)}</tr>",
             body,
         )
         self.assertIn(
             f"<tr><td>{self.user_farmer.name}</td><td></td><td></td>"
-            f"{cell(0, 0)}{cell('100.00', '0.00')}</tr>",
+            f"{cell(0, 0)}{cell('100.00', '0.00')}{cell(0, 0)}</tr>",
             body,
         )
         team_row = (
@@ -269,7 +275,9 @@ class TestDigestPost(KpiCommon):
             + cell(money(500), money(100))
             + cell(money(1000), money(200))
             + cell(1, 2)
-            + "<td></td></tr>"
+            + "<td></td>"
+            + cell(1, 0)  # Tomasz's invoice, paid today before it was due
+            + "</tr>"
         )
         self.assertIn(team_row, body)
         self.assertIn("/odoo/action-sales_dept_org.sales_kpi_board_action", body)
@@ -277,11 +285,23 @@ class TestDigestPost(KpiCommon):
         mail = self.env["mail.mail"].search(
             [("recipient_ids", "in", self.user_head.partner_id.ids)]
         )
-        for user, payments_cell, revenue_cell, conversion in (
-            (self.user_closer, cell(money(500), money(100)), cell(money(0), money(0)), "0.00"),
-            (self.user_farmer, cell(money(0), money(0)), cell(money(1000), money(200)), "100.00"),
+        for user, payments_cell, revenue_cell, conversion, on_time in (
+            (self.user_closer, cell(money(500), money(100)), cell(money(0), money(0)), "0.00", 1),
+            (
+                self.user_farmer,
+                cell(money(0), money(0)),
+                cell(money(1000), money(200)),
+                "100.00",
+                0,
+            ),
         ):
-            row = payments_cell + revenue_cell + cell(0, 0) + cell(conversion, "0.00")
+            row = (
+                payments_cell
+                + revenue_cell
+                + cell(0, 0)
+                + cell(conversion, "0.00")
+                + cell(on_time, 0)
+            )
             self.assertIn(f"<tr><td>{user.name}</td>{row}</tr>", mail.body_html)
         self.assertIn(team_row, mail.body_html)
 
