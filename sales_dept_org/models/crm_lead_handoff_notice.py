@@ -5,7 +5,7 @@ transaction. A permitted move may hand the lead to another owner, out of the
 user's reach: the read would raise and undo the move. The save is answered
 instead with what the user may still read and, for each lead handed on, a
 notice naming the new owner and why, on which the web client
-(``static/src/js/handoff_notice_service.js``) shows it and returns the user
+(``static/src/js/handoff_notice.js``) shows it and returns the user
 to their pipeline."""
 
 from odoo import models

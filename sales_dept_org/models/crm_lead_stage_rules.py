@@ -113,6 +113,8 @@ class CrmLead(models.Model):
     sales_fix_activity = fields.Boolean(compute="_compute_sales_fix")
     sales_fix_undone = fields.Boolean(compute="_compute_sales_fix")
     sales_fix_override_only = fields.Boolean(compute="_compute_sales_fix")
+    # ",phone,partner_id,": the entry fields of the stage, for the form to show
+    sales_fix_field_names = fields.Char("Fields to Fill In", compute="_compute_sales_fix")
 
     @api.depends_context(FIX_STAGE_KEY)
     @api.depends("stage_id")
@@ -123,9 +125,11 @@ class CrmLead(models.Model):
             if stage
             else {}
         )
+        names = stage.sudo().sales_required_field_ids.mapped("name")
         for lead in self:
             found = problems.get(lead)
             lead.sales_fix_stage_id = stage
+            lead.sales_fix_field_names = f",{','.join(names)}," if names else False
             lead.sales_fix_problems = found and Markup("<ul>%s</ul>") % Markup("").join(
                 Markup("<li>%s</li>") % message for message in found.messages(self.env)
             )
@@ -135,18 +139,23 @@ class CrmLead(models.Model):
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
-        """The "fix it" form holds the entry fields of the stage in the context."""
+        """The "fix it" form holds the entry fields of every stage, each shown
+        when the dialog's stage requires it. The web client asks for views
+        without the action's context: the form cannot depend on the stage,
+        only the record can (``sales_fix_field_names``). A change of the
+        stages' entry fields clears the views' cache (crm_stage.py)."""
         arch, view = super()._get_view(view_id, view_type, **options)
-        stage = self.env["crm.stage"].browse(self.env.context.get(FIX_STAGE_KEY)).sudo()
-        if stage and view == self.env.ref(FIX_VIEW, raise_if_not_found=False):
+        if view == self.env.ref(FIX_VIEW, raise_if_not_found=False):
             [group] = arch.xpath("//group[@name='sales_fix_fields']")
-            for field in stage.sales_required_field_ids.sorted("field_description"):
-                group.append(arch.makeelement("field", {"name": field.name}))
+            stages = (
+                self.env["crm.stage"].sudo().search([("sales_required_field_ids", "!=", False)])
+            )
+            for field in stages.sales_required_field_ids.sorted("field_description"):
+                hidden = (
+                    f"not sales_fix_field_names or ',{field.name},' not in sales_fix_field_names"
+                )
+                group.append(arch.makeelement("field", {"name": field.name, "invisible": hidden}))
         return arch, view
-
-    def _get_view_cache_key(self, view_id=None, view_type="form", **options):
-        key = super()._get_view_cache_key(view_id, view_type, **options)
-        return (*key, self.env.context.get(FIX_STAGE_KEY))
 
     # ------------------------------------------------------------------
     # The "fix it" dialog
@@ -188,20 +197,28 @@ class CrmLead(models.Model):
             self._sales_schedule(activity_type, activity_type.summary or activity_type.name)
 
     def action_sales_fix_plan(self):
-        """Plans each activity the move waits for."""
+        """Plans each activity the move waits for; the dialog stays, told again."""
         found = self._sales_fix_found()
         if found:
             self._sales_fix_plan_missing(self._sales_fix_activity_types(found))
+        return self._sales_fix_again()
 
     def action_sales_fix_done(self):
         """Marks done the activities the leaving stage requires (the call
-        made, the meeting held), planning those missing first."""
+        made, the meeting held), planning those missing first; the dialog
+        stays, told again."""
         found = self._sales_fix_found()
         if found and found.undone:
             self._sales_fix_plan_missing(found.undone)
             self.activity_ids.filtered(
                 lambda activity: activity.activity_type_id in found.undone
             ).action_feedback()
+        return self._sales_fix_again()
+
+    def _sales_fix_again(self):
+        """The dialog again, with what is still missing: a dialog's button
+        that returns nothing closes it."""
+        return self.action_sales_stage_fix(self.sales_fix_stage_id.id)
 
     def action_sales_fix_request_override(self):
         """Asks the team head, by an activity on the lead, to override the rules."""
@@ -237,12 +254,17 @@ class CrmLead(models.Model):
         }
 
     def action_sales_fix_move(self):
-        """Moves the lead to the dialog's stage; the rules still decide."""
+        """Moves the lead to the dialog's stage; the rules still decide. A
+        move that hands the lead on closes the dialog with the notice a save
+        would get (crm_lead_handoff_notice.py), for the web client to show."""
         stage = self.sales_fix_stage_id
         if not stage:
             raise UserError(self.env._("Open this step from a refused stage change."))
+        owners = {self.id: self.user_id}
         self.write({"stage_id": stage.id})
-        return {"type": "ir.actions.act_window_close"}
+        notices = self._sales_handoff_notices(owners, self._filtered_access("read"))
+        close = {"type": "ir.actions.act_window_close"}
+        return dict(close, infos=notices[self.id]) if notices else close
 
     def _sales_rules_off(self):
         """Administrators (and the superuser) may skip the checks by context."""

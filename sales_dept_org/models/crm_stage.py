@@ -141,6 +141,8 @@ class CrmStage(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_sales_rule_records(vals_list, [vals.get("name") for vals in vals_list])
+        if any(vals.get("sales_required_field_ids") for vals in vals_list):
+            self._sales_entry_fields_changed()
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -168,6 +170,8 @@ class CrmStage(models.Model):
     def write(self, vals):
         self._check_sales_rule_records([vals], [", ".join(self.mapped("name"))])
         result = super().write(vals)
+        if "sales_required_field_ids" in vals:
+            self._sales_entry_fields_changed()
         if {"sales_max_days", "is_won"} & set(vals):
             # A changed limit re-judges the stage's leads at once.
             leads = self.env["crm.lead"].sudo()
@@ -176,6 +180,11 @@ class CrmStage(models.Model):
             )
             leads._sales_mark_stuck(stages=self)
         return result
+
+    @api.model
+    def _sales_entry_fields_changed(self):
+        """The lead's "fix it" form lists every stage's entry fields: built again."""
+        self.env.registry.clear_cache("templates")
 
     @api.model
     def _check_sales_rule_records(self, vals_list, stage_names):

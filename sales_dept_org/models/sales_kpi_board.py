@@ -275,6 +275,7 @@ class SalesKpiBoard(models.Model):
             self.env._("Fact MTD"),
         )
         names = {metric: escape(metric.name) for metric in metrics}
+        codes = {metric: escape(metric.code) for metric in metrics}
         money = {metric: metric.is_money for metric in metrics}
         formatters = {}  # currency id -> format(metric, value)
 
@@ -290,7 +291,10 @@ class SalesKpiBoard(models.Model):
                     f'<td class="text-end">{escape(text(metric, value))}</td>'
                     for value in (plan_today, fact_today, plan_tomorrow, plan, fact)
                 )
-                rows.append(f"<tr><td>{names[metric]}</td>{cells}</tr>")
+                # the code names the row whatever the user's language
+                rows.append(
+                    f'<tr data-metric="{codes[metric]}"><td>{names[metric]}</td>{cells}</tr>'
+                )
             if not rows:
                 return False
             # every piece above is escaped: names, amounts and the header

@@ -65,6 +65,28 @@ class TestHandoffNotice(HandoffCommon):
         )
         self.assertFalse(closer_lead.get_rainbowman_message())
 
+    def test_move_of_the_fix_it_dialog_tells_the_handoff(self):
+        """Jan presses Move in the "fix it" dialog of a refused move: the lead
+        goes to the closer and the dialog closes with the notice a save gets."""
+        lead = self._leads(self.team_north, self.user_hunter, 1)
+        action = (
+            lead.with_user(self.user_hunter)
+            .with_context(sales_fix_stage_id=self.stage_proposal.id)
+            .action_sales_fix_move()
+        )
+        self.assertEqual(lead.user_id, self.user_closer)
+        self.assertEqual(
+            action,
+            {
+                "type": "ir.actions.act_window_close",
+                "infos": {
+                    "sales_handoff": self._notice(
+                        f"Lead North 0 now belongs to Tomasz Closer: {TO_CLOSER}."
+                    )
+                },
+            },
+        )
+
     def test_head_is_told_and_stays_on_the_lead(self):
         lead = self._leads(self.team_north, self.user_hunter, 1)
         [row] = lead.with_user(self.user_head).web_save(

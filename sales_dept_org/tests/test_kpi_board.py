@@ -132,7 +132,10 @@ class TestKpiBoard(KpiCommon):
         self.assertEqual(farmer["money_due_today"], 250.0)
         self.assertEqual(farmer["money_fact_today"], 500.0)
         self.assertEqual(farmer["money_plan_tomorrow"], 100.0)
-        self.assertIn("Payments received", farmer["metrics_html"])
+        self.assertIn(
+            '<tr data-metric="payments_received"><td>Payments received</td>',
+            farmer["metrics_html"],
+        )
 
     @users("sdo_hunter")
     def test_salesperson_sees_ranking_not_others_money(self):

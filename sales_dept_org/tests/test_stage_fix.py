@@ -1,5 +1,9 @@
+from lxml import etree
+
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import users
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.sales_dept_org.models.crm_lead_stage_rules import FIX_KEY, FIX_VIEW
 from odoo.addons.sales_dept_org.tests.stage_common import SalesStageCommon
@@ -27,19 +31,37 @@ class TestStageFix(SalesStageCommon):
         self.assertEqual(getattr(refused.exception, "context", {}), {})
 
     @users("sdo_hunter")
-    def test_dialog_form_holds_the_stage_entry_fields(self):
+    def test_dialog_form_shows_the_stage_entry_fields(self):
+        """The web client reads the dialog's form without the action's
+        context (only ``lang`` and ``*_view_ref`` keys reach ``get_views``):
+        the form holds every stage's entry fields and the lead, read with the
+        dialog's stage, says which of them show."""
+        view = self.env.ref(FIX_VIEW)
+        arch = self.env["crm.lead"].get_views([(view.id, "form")])["views"]["form"]["arch"]
+        [group] = etree.fromstring(arch).xpath("//group[@name='sales_fix_fields']")
+        lead = self._north_leads(1, self.stage_new).with_user(self.env.user)
+        for stage, shown in (
+            (self.stage_qualified, {"phone", "expected_revenue"}),
+            (self.stage_proposal, {"partner_id"}),
+        ):
+            names = self._fix(lead, stage).sales_fix_field_names
+            visible = {
+                field.get("name")
+                for field in group.iterchildren("field")
+                if not safe_eval(field.get("invisible"), {"sales_fix_field_names": names})
+            }
+            self.assertEqual(visible, shown)
+        self.assertFalse(lead.sales_fix_field_names)  # not opened from a refused move
+
+    def test_a_new_entry_field_reaches_the_dialog_form(self):
         view = self.env.ref(FIX_VIEW)
         Lead = self.env["crm.lead"]
-        for stage, wanted, unwanted in (
-            (self.stage_qualified, ("phone", "expected_revenue"), "partner_id"),
-            (self.stage_proposal, ("partner_id",), "phone"),
-        ):
-            arch = Lead.with_context(sales_fix_stage_id=stage.id).get_views([(view.id, "form")])[
-                "views"
-            ]["form"]["arch"]
-            for name in wanted:
-                self.assertIn(f'<field name="{name}"', arch)
-            self.assertNotIn(f'<field name="{unwanted}"', arch)
+        self.assertNotIn(
+            'name="mobile"', Lead.get_views([(view.id, "form")])["views"]["form"]["arch"]
+        )
+        mobile = self.env["ir.model.fields"]._get("crm.lead", "mobile")
+        self.stage_proposal.sales_required_field_ids = [Command.link(mobile.id)]
+        self.assertIn('name="mobile"', Lead.get_views([(view.id, "form")])["views"]["form"]["arch"])
 
     @users("sdo_hunter")
     def test_fill_in_mark_done_and_move(self):
@@ -50,7 +72,10 @@ class TestStageFix(SalesStageCommon):
         self.assertIn("not done before leaving N-Qualified: Meeting", lead.sales_fix_problems)
         self.assertTrue(lead.sales_fix_undone)
         self.assertFalse(lead.sales_fix_override_only)
-        lead.action_sales_fix_done()  # no meeting was planned: planned, then done
+        # no meeting was planned: planned, then done; the dialog stays open
+        self.assertEqual(
+            lead.action_sales_fix_done(), lead.action_sales_stage_fix(self.stage_proposal.id)
+        )
         self.assertFalse(lead.activity_ids)
         lead.invalidate_recordset()
         self.assertNotIn("Meeting", lead.sales_fix_problems)
@@ -69,7 +94,11 @@ class TestStageFix(SalesStageCommon):
         self.assertIn("no planned activity", lead.sales_fix_problems)
         self.assertTrue(lead.sales_fix_activity)
         self.assertFalse(lead.sales_fix_undone)
-        lead.action_sales_fix_plan()
+        again = lead.action_sales_fix_plan()
+        self.assertEqual(
+            (again["res_id"], again["target"], again["context"]),
+            (lead.id, "new", {"sales_fix_stage_id": self.stage_qualified.id}),
+        )
         self.assertEqual(lead.activity_ids.activity_type_id, self.todo_type)
         self.assertEqual(lead.activity_ids.user_id, self.user_hunter)
         lead.action_sales_fix_plan()  # planned already: nothing more

@@ -24,24 +24,33 @@ export function handoffNotices({ data, result }) {
     return result.map((row) => row.sales_handoff).filter(Boolean);
 }
 
+/**
+ * Shows hand-off notices; when a lead left the user's hands, returns them to
+ * their pipeline (from a form) or reloads the view. True when it does.
+ */
+export function showHandoffNotices({ action, notification }, notices) {
+    for (const notice of notices) {
+        notification.add(notice.message, { title: notice.title, type: "info" });
+    }
+    const leave = notices.some((notice) => notice.leave);
+    if (leave) {
+        // once the save that asked has finished
+        browser.setTimeout(() => {
+            const onForm = action.currentController?.view?.type === "form";
+            action.doAction(
+                onForm ? PIPELINE_ACTION : "soft_reload",
+                onForm ? { clearBreadcrumbs: true } : {}
+            );
+        });
+    }
+    return leave;
+}
+
 export const salesHandoffNoticeService = {
     dependencies: ["action", "notification"],
-    start(env, { action, notification }) {
+    start(env, services) {
         rpcBus.addEventListener("RPC:RESPONSE", (ev) => {
-            const notices = handoffNotices(ev.detail);
-            for (const notice of notices) {
-                notification.add(notice.message, { title: notice.title, type: "info" });
-            }
-            if (notices.some((notice) => notice.leave)) {
-                // once the save that asked has finished
-                browser.setTimeout(() => {
-                    const onForm = action.currentController?.view?.type === "form";
-                    action.doAction(
-                        onForm ? PIPELINE_ACTION : "soft_reload",
-                        onForm ? { clearBreadcrumbs: true } : {}
-                    );
-                });
-            }
+            showHandoffNotices(services, handoffNotices(ev.detail));
         });
     },
 };

@@ -26,3 +26,24 @@ export function pivotWithData() {
         trigger: ".o_pivot .o_pivot_cell_value:not(:contains('0.00')):not(:empty)",
     };
 }
+
+/** Types ``value`` into the field ``name`` inside ``scope`` (a form, a dialog, a list row). */
+export function typeIn(scope, name, value) {
+    return {
+        content: `fill ${name}`,
+        trigger: `${scope} .o_field_widget[name=${name}] :is(input, textarea)`,
+        run: `edit ${value}`,
+    };
+}
+
+/** Picks the record named ``text`` in the many2one ``name`` inside ``scope``. */
+export function pickRecord(scope, name, text) {
+    return [
+        typeIn(scope, name, text),
+        {
+            content: `pick ${text}`,
+            trigger: `.o-autocomplete--dropdown-item > a:contains('${text}')`,
+            run: "click",
+        },
+    ];
+}
