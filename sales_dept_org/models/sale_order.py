@@ -19,6 +19,21 @@ FIRST_PURCHASE_FIELDS = ("state", "date_order", "partner_id")
 FIRST_PURCHASE_RESULTS = ("is_first_purchase", "sales_customer_days")
 
 
+def first_orders(customers_clause):
+    """The query of each customer's first confirmed order (earliest date, then
+    lowest id): (customer, id, date_order), for the customers
+    ``customers_clause`` (on ``partner``) keeps."""
+    return SQL(
+        """SELECT DISTINCT ON (partner.commercial_partner_id)
+                  partner.commercial_partner_id AS customer, sale.id, sale.date_order
+             FROM sale_order sale
+             JOIN res_partner partner ON partner.id = sale.partner_id
+            WHERE sale.state = 'sale' AND %s
+         ORDER BY partner.commercial_partner_id, sale.date_order, sale.id""",
+        customers_clause,
+    )
+
+
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
@@ -107,19 +122,11 @@ class SaleOrder(models.Model):
         return result
 
     def _fill_first_purchases(self):
-        """Every order's first purchase and customer days, in one UPDATE (the
-        rule of ``_sales_first_purchase_by_customer``); the number of orders
-        whose values changed is in ``cr.rowcount``."""
+        """Every order's first purchase and customer days, in one UPDATE; the
+        number of orders whose values changed is in ``cr.rowcount``."""
         self.env.cr.execute(
             SQL(
-                """WITH first AS (
-                       SELECT DISTINCT ON (partner.commercial_partner_id)
-                              partner.commercial_partner_id AS customer, sale.id, sale.date_order
-                         FROM sale_order sale
-                         JOIN res_partner partner ON partner.id = sale.partner_id
-                        WHERE sale.state = 'sale'
-                     ORDER BY partner.commercial_partner_id, sale.date_order, sale.id
-                   ), computed AS (
+                """WITH first AS (%s), computed AS (
                        SELECT sale.id,
                               sale.state = 'sale' AND sale.id IS NOT DISTINCT FROM first.id
                                   AS is_first,
@@ -136,7 +143,8 @@ class SaleOrder(models.Model):
                      FROM computed
                     WHERE computed.id = sale.id
                       AND (sale.is_first_purchase IS DISTINCT FROM computed.is_first
-                           OR sale.sales_customer_days IS DISTINCT FROM computed.days)"""
+                           OR sale.sales_customer_days IS DISTINCT FROM computed.days)""",
+                first_orders(SQL("TRUE")),
             )
         )
 
@@ -169,15 +177,7 @@ class SaleOrder(models.Model):
         self.flush_model(["state", "date_order", "partner_id"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         rows = self.env.execute_query(
-            SQL(
-                """SELECT DISTINCT ON (partner.commercial_partner_id)
-                          partner.commercial_partner_id, sale.id, sale.date_order
-                     FROM sale_order sale
-                     JOIN res_partner partner ON partner.id = sale.partner_id
-                    WHERE sale.state = 'sale' AND partner.commercial_partner_id IN %s
-                 ORDER BY partner.commercial_partner_id, sale.date_order, sale.id""",
-                tuple(customers.ids),
-            )
+            first_orders(SQL("partner.commercial_partner_id IN %s", tuple(customers.ids)))
         )
         return {customer: (order_id, date_order) for customer, order_id, date_order in rows}
 
