@@ -134,8 +134,9 @@ class BonusCommon(KpiCommon):
             ]
         )
 
-    def compute_month(self, month, company=None):
-        sheet = self.Sheet._get_or_create_month(company or self.company, month)
+    @classmethod
+    def compute_month(cls, month, company=None):
+        sheet = cls.Sheet._get_or_create_month(company or cls.company, month)
         sheet.action_compute()
         return sheet
 

@@ -9,6 +9,17 @@ from .bonus_common import OCTOBER, BonusCommon
 class TestBonusDiscipline(BonusCommon):
     """The soft part reads the daily discipline counts of the stage rules."""
 
+    def _november_row(self):
+        """A bad November day of the hunter: it must never count in October."""
+        self.env["sales.discipline.daily"].create(
+            {
+                "date": date(2026, 11, 2),
+                "user_id": self.user_hunter.id,
+                "company_id": self.company.id,
+                "overdue_tasks": 50,
+            }
+        )
+
     def test_soft_part_paid_by_the_discipline_score(self):
         days = [OCTOBER + timedelta(days=offset) for offset in range(20)]  # 1 to 20 October
         # the hunter's faults, spread over the days; everyone else clean
@@ -26,14 +37,7 @@ class TestBonusDiscipline(BonusCommon):
                 )
         self.env["sales.discipline.daily"].create(rows)
         # a row of November does not count in October
-        self.env["sales.discipline.daily"].create(
-            {
-                "date": date(2026, 11, 2),
-                "user_id": self.user_hunter.id,
-                "company_id": self.company.id,
-                "overdue_tasks": 50,
-            }
-        )
+        self._november_row()
         sheet = self.compute_month(OCTOBER)
         # hunter: 6 lead-days without a task, 4 overdue, 2 missing data, 1 override over
         # 20 counted days: (5 x 6 + 5 x 4 + 5 x 2 + 10 x 1) / 20 = 70 / 20 = 3.5 points
@@ -66,14 +70,7 @@ class TestBonusDiscipline(BonusCommon):
     def test_without_recorded_days_the_score_is_100_and_says_so(self):
         # nothing recorded in October (a November row does not count): every line
         # with a scheme pays its soft part in full and tells why, and so does the sheet
-        self.env["sales.discipline.daily"].create(
-            {
-                "date": date(2026, 11, 2),
-                "user_id": self.user_hunter.id,
-                "company_id": self.company.id,
-                "overdue_tasks": 50,
-            }
-        )
+        self._november_row()
         sheet = self.compute_month(OCTOBER)
         hunter = self.line_of(sheet, self.employee_hunter)
         # soft target 600 (10% of 6,000) x 100% = 600

@@ -21,8 +21,7 @@ class TestPayFiles(BonusCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sheet = cls.Sheet._get_or_create_month(cls.company, OCTOBER)
-        cls.sheet.action_compute()
+        cls.sheet = cls.compute_month(OCTOBER)
         cls.sheet.action_confirm()
         cls.sheet.with_user(cls.user_accountant).action_export_xlsx()
         cls.pay_file = cls.env["ir.attachment"].search(

@@ -19,8 +19,7 @@ class TestLockedSheet(BonusCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sheet = cls.Sheet._get_or_create_month(cls.company, OCTOBER)
-        cls.sheet.action_compute()
+        cls.sheet = cls.compute_month(OCTOBER)
         cls.sheet.action_confirm()
         cls.line = cls.sheet.line_ids.filtered(lambda line: line.employee_id == cls.employee_hunter)
         cls.metric_line = cls.line.metric_line_ids[:1]
