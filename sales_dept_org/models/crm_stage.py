@@ -141,9 +141,10 @@ class CrmStage(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_sales_rule_records(vals_list, [vals.get("name") for vals in vals_list])
+        stages = super().create(vals_list)
         if any(vals.get("sales_required_field_ids") for vals in vals_list):
             self._sales_entry_fields_changed()
-        return super().create(vals_list)
+        return stages
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
