@@ -65,13 +65,14 @@ class SalesAuditLineMixin(models.AbstractModel):
         """Queues ``{line: text}`` for the parents' chatter, posted at the commit."""
         if not texts:
             return
-        notes = self.env.cr.precommit.data.setdefault(
-            f"sales.audit.{self._name}", defaultdict(list)
-        )
+        precommit = self.env.cr.precommit
+        key = f"sales.audit.{self._name}"
+        if key not in precommit.data:  # one post per transaction, whatever the writes
+            precommit.add(self.browse()._audit_post)
+        notes = precommit.data.setdefault(key, defaultdict(list))
         for line, text in texts.items():
             parent = line.sudo()[self._audit_parent]
             notes[parent.id].append(f"{line.sudo()._audit_label()}: {text}")
-        self.env.cr.precommit.add(self.browse()._audit_post)
 
     def _audit_post(self):
         notes = self.env.cr.precommit.data.pop(f"sales.audit.{self._name}", {})
