@@ -44,7 +44,8 @@ DEFAULT_STAGE_RULES = {
     },
     "crm.stage_lead4": {
         "responsible_role": "farmer",
-        "required": ["partner_id"],
+        # the farmer takes the customer: a lead won without one gets it
+        "sales_create_customer": True,
         "script": "Thank the customer, hand them to their farmer, plan the first delivery call.",
         "checklist": ["Order confirmed", "Farmer introduced"],
     },

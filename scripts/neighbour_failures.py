@@ -1,7 +1,7 @@
 """Compares Odoo's own tests of the modules the addon extends, run with the
 addon installed, against the same tests on a database without it.
 
-    python3 scripts/neighbour_failures.py [--by-design FILE] KNOWN BASELINE_LOG ADDON_LOG...
+    python3 scripts/neighbour_failures.py KNOWN BASELINE_LOG ADDON_LOG...
 
 KNOWN lists the tests that fail without the addon on this kind of machine,
 one ``<module>: <Class>.<test>`` a line, each followed by ``#`` and why. The
@@ -13,10 +13,6 @@ script fails (exit 1) when:
 - a test fails with the addon and not in the baseline: the addon broke it.
 
 A test KNOWN lists that passes in the baseline is only reported.
-
-``--by-design FILE`` (same format) lists the tests that fail with the addon
-because of a rule the addon adds on purpose, each with the rule: reported,
-not failed on.
 """
 
 import re
@@ -63,9 +59,8 @@ def read_known(text):
     return known
 
 
-def compare(known, baseline_log, addon_logs, by_design=None):
+def compare(known, baseline_log, addon_logs):
     """``(problems, notes)``: lines saying what is wrong, and what is only worth knowing."""
-    by_design = by_design or {}
     problems, notes = [], []
     logs = {"baseline": baseline_log, **{f"with the addon ({n})": t for n, t in addon_logs}}
     for name, text in logs.items():
@@ -77,12 +72,7 @@ def compare(known, baseline_log, addon_logs, by_design=None):
     for name, text in addon_logs:
         caused = failures(text) - baseline
         problems += [
-            f"fails with the addon ({name}), passes without it: {test}"
-            for test in sorted(caused - set(by_design))
-        ]
-        notes += [
-            f"fails with the addon ({name}) by design: {test}: {by_design[test]}"
-            for test in sorted(caused & set(by_design))
+            f"fails with the addon ({name}), passes without it: {test}" for test in sorted(caused)
         ]
     passing = sorted(set(known) - baseline)
     notes += [f"listed but passes without the addon: {test}" for test in passing]
@@ -90,11 +80,6 @@ def compare(known, baseline_log, addon_logs, by_design=None):
 
 
 def main(argv):
-    by_design = {}
-    if argv[:1] == ["--by-design"]:
-        with open(argv[1], encoding="utf-8") as by_design_file:
-            by_design = read_known(by_design_file.read())
-        argv = argv[2:]
     known_path, baseline_path, *addon_paths = argv
     with open(known_path, encoding="utf-8") as known_file:
         known = read_known(known_file.read())
@@ -104,7 +89,7 @@ def main(argv):
     for path in addon_paths:
         with open(path, encoding="utf-8", errors="replace") as addon_file:
             addon_logs.append((path.rsplit("/", 1)[-1], addon_file.read()))
-    problems, notes = compare(known, baseline_log, addon_logs, by_design)
+    problems, notes = compare(known, baseline_log, addon_logs)
     counts = ", ".join(
         f"{name}: {tests_run(text)} tests, {len(failures(text))} failed"
         for name, text in [("baseline", baseline_log), *addon_logs]

@@ -68,20 +68,3 @@ def test_compare():
         "fails with the addon (install), passes without it: crm: TestCRMLead.test_new",
     ]
     assert notes == ["listed but passes without the addon: hr: TestGone.test_x"]
-
-
-def test_a_failure_by_design_is_reported_not_failed_on():
-    baseline = log()
-    with_addon = log(
-        "odoo.addons.crm.tests.test_crm_ui: FAIL: TestUi.test_02_crm_tour_rainbowman",
-        "odoo.addons.crm.tests.test_crm_lead: FAIL: TestCRMLead.test_new",
-    )
-    by_design = {"crm: TestUi.test_02_crm_tour_rainbowman": "Won needs a customer"}
-    problems, notes = neighbour_failures.compare({}, baseline, [("update", with_addon)], by_design)
-    assert problems == [
-        "fails with the addon (update), passes without it: crm: TestCRMLead.test_new"
-    ]
-    assert notes == [
-        "fails with the addon (update) by design: crm: TestUi.test_02_crm_tour_rainbowman: "
-        "Won needs a customer"
-    ]

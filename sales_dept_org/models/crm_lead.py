@@ -120,6 +120,7 @@ class CrmLead(models.Model):
         leads.browse(
             [lead.id for lead, vals in zip(leads, vals_list, strict=True) if vals.get("stage_id")]
         )._sales_check_entry_on_create()
+        leads._sales_create_missing_customers()
         leads._sales_stage_log_open()
         if not self.env.context.get(HANDOFF_OFF):
             leads.sudo().with_context(mail_auto_subscribe_no_notify=True)._sales_on_create(
@@ -162,6 +163,10 @@ class CrmLead(models.Model):
             result = True
         else:
             result = super().write(vals)
+        # 5b. A lead entering a stage that creates the customer (won) gets
+        #     one if it has none, before the farmer takes it.
+        if moving:
+            moving._sales_create_missing_customers()
         # 6. The stage log closes the rows left, opens the rows entered and
         #    follows the new owners; a lead that moves or is lost is no longer
         #    stuck (only those), one restored may be stuck at once; the user

@@ -351,12 +351,17 @@ class CrmLead(models.Model):
         for lead, from_stage, to_stage in checks:
             found = StageProblems(from_stage, to_stage)
             found.missing = to_stage.sales_required_field_ids.filtered(
-                lambda field, lead=lead: not lead._sales_value_filled(field.name, vals)
+                lambda field, lead=lead, stage=to_stage: (
+                    not lead._sales_value_filled(field.name, vals)
+                    and not (field.name == "partner_id" and stage.sales_create_customer)
+                )
             ).sorted("field_description")
             if from_stage != to_stage and not creating:
                 move = classify_move(pipelines[lead.team_id.id], from_stage.id, to_stage.id)
                 found.back = move.direction == "back" and not from_stage.sales_allow_back
-                if not from_stage.sales_allow_skip:
+                # Winning closes the deal from any stage, as Odoo's Won button
+                # does: the won stage's own rules decide, not the skip rule.
+                if not from_stage.sales_allow_skip and not to_stage.is_won:
                     found.skipped = from_stage.browse(move.skipped)
                 # Going back (to re-qualify, say) needs nothing done; moving on does.
                 if move.direction != "back":
@@ -372,6 +377,47 @@ class CrmLead(models.Model):
             if found:
                 problems[lead] = found
         return problems
+
+    def _sales_create_missing_customers(self):
+        """Leads in a stage that creates the customer, and without one, get
+        one: the contact with the lead's e-mail in the lead's company (or
+        shared), else a new contact from the lead's details (Odoo's
+        ``_create_customer``, as its conversion to an opportunity does).
+        The company's stage rule creates it, not the user: a salesperson
+        without "Contact Creation" still wins the deal."""
+        leads = self.filtered(
+            lambda lead: not lead.partner_id and lead.stage_id.sudo().sales_create_customer
+        )
+        if not leads:
+            return
+        emails = [email for email in set(leads.mapped("email_normalized")) if email]
+        known = defaultdict(dict)  # {company id or False: {e-mail: partner}}
+        if emails:
+            partners = (
+                self.env["res.partner"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("email_normalized", "in", emails),
+                        ("company_id", "in", [*leads.company_id.ids, False]),
+                    ],
+                    ["email_normalized", "company_id"],
+                    order="id",
+                )
+            )
+            for partner in partners:
+                known[partner.company_id.id].setdefault(partner.email_normalized, partner)
+        leads_by_partner = defaultdict(lambda: self.browse())
+        for lead in leads:
+            email = lead.email_normalized
+            partner = (
+                known[lead.company_id.id].get(email)
+                or known[False].get(email)
+                or lead.sudo()._create_customer()
+            )
+            leads_by_partner[partner] |= lead
+        for partner, partner_leads in leads_by_partner.items():
+            partner_leads.write({"partner_id": partner.id})
 
     def _sales_value_filled(self, fname, vals):
         if fname not in vals:

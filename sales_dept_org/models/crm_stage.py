@@ -62,11 +62,21 @@ class CrmStage(models.Model):
         help="Activities of these types must be marked done on the lead before it "
         "may leave this stage (e.g. a held meeting before the proposal).",
     )
+    sales_create_customer = fields.Boolean(
+        "Create the Customer When Missing",
+        tracking=True,
+        help="A lead entering this stage without a customer gets one: the contact "
+        "with the lead's e-mail in its company, else a new contact made from the "
+        "lead's details, as Odoo's conversion to an opportunity does. Set on the "
+        "won stage, so the farmer always receives a customer.",
+    )
     sales_allow_skip = fields.Boolean(
         "Forward Skip Allowed",
         default=True,
         tracking=True,
-        help="Leads in this stage may jump forward over the next stages.",
+        help="Leads in this stage may jump forward over the next stages. Winning "
+        "is not a skip: a deal is won from any stage, if it meets the won stage's "
+        "own rules.",
     )
     sales_allow_back = fields.Boolean(
         "Moving Back Allowed",
@@ -99,6 +109,7 @@ class CrmStage(models.Model):
     @api.depends(
         "sales_required_field_ids",
         "sales_required_activity_type_ids",
+        "sales_create_customer",
         "sales_allow_skip",
         "sales_allow_back",
         "sales_max_days",
@@ -125,6 +136,8 @@ class CrmStage(models.Model):
                         types=", ".join(stage.sales_required_activity_type_ids.mapped("name")),
                     )
                 )
+            if stage.sales_create_customer:
+                lines.append(self.env._("The customer is created when missing"))
             if not stage.sales_allow_skip:
                 lines.append(self.env._("No skipping the next stages"))
             if not stage.sales_allow_back:

@@ -173,3 +173,28 @@ class TestMigrations(TransactionCase):
         # the head's 45 / 5 / 50 was an administrator's choice
         self.assertEqual(shares(roles["head"]), (45.0, 5.0, 50.0))
         self.assertFalse(roles["hunter"].three_times_warning)
+
+    def test_18_0_1_0_6_won_creates_the_customer(self):
+        """crm's Won stage still requiring only the shipped "Customer" now
+        creates it; a Won stage an administrator changed is left alone."""
+        won = self.env.ref("crm.stage_lead4")
+        customer = self.env["ir.model.fields"]._get("crm.lead", "partner_id")
+        revenue = self.env["ir.model.fields"]._get("crm.lead", "expected_revenue")
+        script = _script("18.0.1.0.6", "post-won_creates_customer.py")
+
+        won.write(
+            {
+                "sales_create_customer": False,
+                "sales_required_field_ids": [(6, 0, (revenue + customer).ids)],
+            }
+        )
+        script.migrate(self.env.cr, "18.0.1.0.5")
+        self.assertFalse(won.sales_create_customer)
+        self.assertEqual(won.sales_required_field_ids, revenue + customer)
+
+        won.write(
+            {"sales_create_customer": False, "sales_required_field_ids": [(6, 0, customer.ids)]}
+        )
+        script.migrate(self.env.cr, "18.0.1.0.5")
+        self.assertTrue(won.sales_create_customer)
+        self.assertFalse(won.sales_required_field_ids)

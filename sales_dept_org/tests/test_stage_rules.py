@@ -58,6 +58,11 @@ class TestStageRules(SalesStageCommon):
         in_qualified.write({"stage_id": self.stage_new.id})
         self.assertEqual(in_qualified.stage_id, self.stage_new)
 
+        # winning is not a skip: from new (no skipping) straight to won
+        fast_deal = self._north_leads(1, self.stage_new, partner_id=self.customer.id)
+        fast_deal.action_set_won()
+        self.assertEqual(fast_deal.stage_id, self.stage_won)
+
         # negotiation allows skipping: straight to won with a customer
         in_negotiation = self._north_leads(1, self.stage_negotiation, partner_id=self.customer.id)
         in_negotiation.write({"stage_id": self.stage_won.id})
@@ -122,6 +127,69 @@ class TestStageRules(SalesStageCommon):
         lead.partner_id = self.customer
         lead.action_set_won()
         self.assertEqual(lead.stage_id, self.stage_won)
+
+    @users("sdo_hunter")
+    def test_won_stage_creates_the_missing_customer(self):
+        """With "Create the Customer When Missing", the stage's "Customer"
+        requirement is met by the customer it creates: the contact with the
+        lead's e-mail in the lead's company (another company's is not
+        taken), else a new contact from the lead, else one named after it."""
+        self.stage_won.sales_create_customer = True
+        self.customer.email = "biuro@instal-bud.pl"
+        self.env["res.partner"].sudo().create(
+            {
+                "name": "Anna Nowak (other company)",
+                "email": "anna@nowak.pl",
+                "company_id": self._new_york("sdo_nora_won")[0].id,
+            }
+        )
+        self.assertFalse(self.env.user.has_group("base.group_partner_manager"))
+        known, contact, bare = self._north_leads(
+            3, self.stage_negotiation, date_deadline="2026-12-31"
+        ).with_user(self.env.user)
+        known.email_from = "Biuro <BIURO@instal-bud.pl>"
+        contact.write({"contact_name": "Anna Nowak", "email_from": "anna@nowak.pl"})
+        partners_before = self.env["res.partner"].sudo().search_count([])
+
+        (known | contact | bare).write({"stage_id": self.stage_won.id})
+
+        self.assertEqual((known | contact | bare).stage_id, self.stage_won)
+        self.assertEqual(known.partner_id, self.customer)
+        # a new contact as Odoo's conversion makes it: shared by the companies
+        self.assertEqual(
+            (contact.partner_id.name, contact.partner_id.email, contact.partner_id.company_id),
+            ("Anna Nowak", "anna@nowak.pl", self.env["res.company"]),
+        )
+        self.assertEqual(bare.partner_id.name, "Lead 2")
+        self.assertEqual(self.env["res.partner"].sudo().search_count([]), partners_before + 2)
+
+    def test_won_button_creates_the_missing_customer_once(self):
+        self.stage_won.sales_create_customer = True
+        lead = self._north_leads(1, self.stage_negotiation, date_deadline="2026-12-31")
+        lead.action_set_won()
+        customer = lead.partner_id
+        self.assertEqual((lead.stage_id, customer.name), (self.stage_won, "Lead 0"))
+        # back and won again: the customer it has is kept, none is added
+        lead.write({"stage_id": self.stage_negotiation.id})
+        lead.action_set_won()
+        self.assertEqual(lead.partner_id, customer)
+        self.assertEqual(self.env["res.partner"].search_count([("name", "=", "Lead 0")]), 1)
+
+    def test_stage_creating_the_customer_still_checks_its_other_rules(self):
+        """Nothing is created when the move is refused for another reason."""
+        self.stage_won.write(
+            {
+                "sales_create_customer": True,
+                "sales_required_field_ids": [Command.link(self.lead_field["expected_revenue"].id)],
+            }
+        )
+        lead = self._north_leads(1, self.stage_negotiation, date_deadline="2026-12-31")
+        with self.assertRaises(UserError) as refused:
+            lead.action_set_won()
+        self.assertIn("N-Won needs Expected Revenue", str(refused.exception))
+        self.assertNotIn("Customer", str(refused.exception))
+        self.assertFalse(lead.partner_id)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Lead 0")]))
 
     def test_conversion_to_opportunity_obeys_rules(self):
         # a lead lands in the first stage its team sees (crm's generic test
@@ -354,3 +422,9 @@ class TestStageRules(SalesStageCommon):
         self.assertTrue(
             all(not s.sales_allow_skip for s in (new, qualified, proposal, negotiation))
         )
+        # a deal is won without paperwork: the won stage creates the customer
+        self.assertEqual(
+            [bool(s.sales_create_customer) for s in (new, qualified, proposal, negotiation, won)],
+            [False, False, False, False, True],
+        )
+        self.assertFalse(won.sales_required_field_ids)
