@@ -18,6 +18,7 @@
         "security/sales_funnel_security.xml",
         "security/sales_kpi_security.xml",
         "security/sales_bonus_security.xml",
+        "security/sales_wizard_security.xml",
         "data/crm_stage_data.xml",
         "data/mail_activity_type_data.xml",
         "data/sales_kpi_metric_data.xml",

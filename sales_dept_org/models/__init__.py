@@ -40,3 +40,4 @@ from . import sales_bonus_sheet_compute
 from . import sales_bonus_sheet_clawback
 from . import sales_bonus_instant
 from . import ir_attachment
+from . import mail_message

@@ -53,6 +53,10 @@ class SalesKpiPlan(models.Model):
     _description = "KPI Plan"
     _inherit = ["mail.thread"]
     _order = "date_from desc, team_id, id"
+    # The chatter tells every member's targets: it is read by who may change
+    # the plan (its team's head, the director), not by the members, who read
+    # their own targets only (models/mail_message.py lists it so).
+    _sales_chatter_access = "write"
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(
@@ -95,6 +99,12 @@ class SalesKpiPlan(models.Model):
         ]
         if errors:
             raise ValidationError(self.env._("Invalid plan:\n%s", "\n".join(errors)))
+
+    @api.model
+    def _get_mail_message_access(self, res_ids, operation, model_name=None):
+        if operation == "read":
+            return self._sales_chatter_access
+        return super()._get_mail_message_access(res_ids, operation, model_name=model_name)
 
     def action_split_targets(self):
         """Shares each team line's target among the person lines of its metric

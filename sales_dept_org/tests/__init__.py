@@ -10,6 +10,7 @@ from . import test_bonus_export
 from . import test_bonus_payout_flag
 from . import test_bonus_scheme
 from . import test_bonus_sheet
+from . import test_data_access_matrix
 from . import test_demo_department
 from . import test_demo_reports
 from . import test_digest_post

@@ -10,74 +10,24 @@ reaches (own, team, company) is the record rules' part, checked by the
 tests of each model.
 """
 
-from pathlib import Path
-
 from odoo.tests import tagged
 
-from odoo.addons.mail.tests.common import mail_new_test_user
+from .matrix_common import SECURITY_MD, MatrixCommon, read_matrix
 
-from .common import SalesDeptCommon
-
-SECURITY_MD = Path(__file__).parent.parent / "readme" / "SECURITY.md"
 OPERATIONS = {"c": "create", "r": "read", "w": "write", "u": "unlink"}
-# the core models the addon extends with pay or performance data
-CORE_MODELS = ("crm.lead", "crm.stage", "crm.team", "crm.team.member", "hr.employee", "res.users")
-
-
-def read_matrix(text):
-    """{model: {persona: cell}} and the personas, from the markdown table
-    that follows the "Access matrix" heading."""
-    section = text.split("## Access matrix", 1)[1]
-    rows = [
-        [cell.strip() for cell in line.strip().strip("|").split("|")]
-        for line in section.splitlines()
-        if line.startswith("|")
-    ]
-    header, _rule, *body = rows
-    personas = header[1:]
-    return {row[0].strip("`"): dict(zip(personas, row[1:], strict=True)) for row in body}, personas
 
 
 @tagged("post_install", "-at_install")
-class TestAccessMatrix(SalesDeptCommon):
+class TestAccessMatrix(MatrixCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_head_b = cls._sales_user(
-            "sdo_head_b", "Katarzyna Head", "sales_dept_org.group_sales_dept_head"
+        cls.matrix, cls.columns = read_matrix(
+            SECURITY_MD.read_text(encoding="utf-8"), "Access matrix"
         )
-        cls.user_employee = mail_new_test_user(
-            cls.env, login="sdo_employee", name="Olga Employee", groups="base.group_user"
-        )
-        cls.user_portal = mail_new_test_user(
-            cls.env, login="sdo_portal", name="Paul Portal", groups="base.group_portal"
-        )
-        cls.personas = {
-            "hunter": cls.user_hunter,
-            "closer": cls.user_closer,
-            "farmer": cls.user_farmer,
-            "head A": cls.user_head,
-            "head B": cls.user_head_b,
-            "director": cls.user_director,
-            "accountant": cls.user_accountant,
-            "employee": cls.user_employee,
-            "portal": cls.user_portal,
-        }
-        cls.matrix, cls.columns = read_matrix(SECURITY_MD.read_text(encoding="utf-8"))
-
-    def _addon_models(self):
-        """The concrete models the addon defines (not those it only extends)."""
-        return {
-            name
-            for name, model in self.env.registry.items()
-            if model._original_module == "sales_dept_org" and not model._abstract
-        }
 
     def test_the_table_names_every_persona_and_model(self):
-        self.assertEqual(self.columns, list(self.personas))
-        expected = self._addon_models() | set(CORE_MODELS)
-        self.assertEqual(set(self.matrix) - expected, set(), "rows of SECURITY.md without a model")
-        self.assertEqual(expected - set(self.matrix), set(), "models without a row in SECURITY.md")
+        self.assert_rows(self.matrix, self.columns)
 
     def test_every_cell(self):
         """0 unexpected cells: each persona's rights, in two companies."""

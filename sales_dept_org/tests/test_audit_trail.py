@@ -7,6 +7,7 @@ reopening are there too, and the sheet's chatter is read by everyone who
 reads the sheet.
 """
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .bonus_common import OCTOBER, BonusCommon
@@ -66,6 +67,31 @@ class TestAuditTrail(BonusCommon):
         self.assertIn(
             ("name", "Plan 2026-10", "October, revised"), self._tracked(self._last_message(plan))
         )
+
+    def test_the_targets_are_told_only_to_who_may_change_the_plan(self):
+        """A member reads the plan and their own target, not the chatter that
+        tells everyone's targets; who may change the plan reads it."""
+        plan = self.october_plan.with_user(self.user_director)
+        plan.line_ids.filtered(lambda line: line.user_id == self.user_closer).target = 90000.0
+        told = self._last_message(plan)
+        self.assertIn("Tomasz Closer: Target 100000.0 → 90000.0", told.body)
+        self.env.invalidate_all()
+        for user, reads in (
+            (self.user_hunter, False),
+            (self.user_head, False),  # a department plan: the director's to change
+            (self.user_director, True),
+        ):
+            with self.subTest(user=user.name):
+                Message = self.env["mail.message"].with_user(user)
+                listed = Message.search([("model", "=", plan._name), ("res_id", "=", plan.id)])
+                self.assertEqual(told in listed, reads)
+                self.assertEqual(told in plan.with_user(user).message_ids, reads)
+                if not reads:
+                    with self.assertRaises(AccessError):
+                        told.with_user(user).read(["body"])
+                    self.assertEqual(plan.with_user(user).read(["name"])[0]["name"], "Plan 2026-10")
+        own = plan.line_ids.with_user(self.user_hunter).search([("plan_id", "=", plan.id)])
+        self.assertEqual(own.user_id, self.user_hunter)
 
     def test_stage_rules(self):
         stage = self.env["crm.stage"].create({"name": "Proposal"})
