@@ -140,3 +140,49 @@ class TestInstantBonusGrants(BonusCommon):
         self.assertEqual(bonus.team_id, self.team_north)
         with self.assertRaisesRegex(UserError, "Anna Director.*own bonus"):
             Instant.create(dict(values, employee_id=self.employee_director.id))
+
+
+@tagged("post_install", "-at_install")
+class TestSchemePrivacy(BonusCommon):
+    """Tomasz (closer of North, led by Piotr) has his own scheme: his target
+    pay. Ewa heads team South, which he is not in."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_head_south = cls._sales_user(
+            "sdo_head_south", "Ewa South", "sales_dept_org.group_sales_dept_head"
+        )
+        cls.env["hr.employee"].create(
+            {"name": "Ewa South", "user_id": cls.user_head_south.id, "sales_role": "head"}
+        )
+        cls.env["crm.team"].create({"name": "South", "user_id": cls.user_head_south.id})
+        cls.role_schemes = cls.env["sales.bonus.scheme"].search([("employee_id", "=", False)])
+
+    def _schemes_read_by(self, user):
+        Scheme = self.env["sales.bonus.scheme"].with_user(user)
+        return Scheme.search([]), Scheme.browse(self.scheme_closer.id)
+
+    def test_a_head_reads_the_own_schemes_of_his_teams_people_only(self):
+        listed, own = self._schemes_read_by(self.user_head)
+        self.assertEqual(listed, self.role_schemes | self.scheme_closer)
+        self.assertEqual(own.target_pay, 10000.0)
+        self.assertEqual(own.tier_ids.mapped("rate"), [1, 3])
+
+        listed, own = self._schemes_read_by(self.user_head_south)
+        self.assertEqual(listed, self.role_schemes)
+        with self.assertRaises(AccessError):
+            own.target_pay  # noqa: B018
+        with self.assertRaises(AccessError):
+            self.scheme_closer.tier_ids.with_user(self.user_head_south).read(["rate"])
+
+        listed, _own = self._schemes_read_by(self.user_director)
+        self.assertEqual(listed, self.role_schemes | self.scheme_closer)
+
+    def test_a_sheet_computed_by_another_head_pays_by_the_own_scheme(self):
+        by_admin = self.line_of(self.compute_month(OCTOBER), self.employee_closer)
+        expected = (by_admin.scheme_id, by_admin.total_amount)
+        self.assertEqual(expected[0], self.scheme_closer)
+        by_admin.sheet_id.with_user(self.user_head_south).action_compute()
+        line = self.line_of(by_admin.sheet_id, self.employee_closer)
+        self.assertEqual((line.scheme_id, line.total_amount), expected)
