@@ -129,6 +129,16 @@ def _check_reusable(cr, marker, lead_count):
         )
 
 
+def _sync_cloned(gen):
+    """Derived columns of the rows a step wrote in bulk, set from their sources."""
+    if bulk.WRITTEN:
+        tables = set(bulk.WRITTEN)
+        bulk.WRITTEN.clear()
+        changed = orm_columns.sync(gen.env, tables)
+        gen.state["bulk_tables"] = sorted(tables | set(gen.state.get("bulk_tables", ())))
+        gen.log(f"{changed:,} related or computed values set from their sources")
+
+
 def ensure_data(registry, lead_count):
     """Generates the department for ``lead_count`` leads, or reuses what is there.
     Each step commits on its own, so an interrupted run resumes where it stopped."""
@@ -155,6 +165,7 @@ def ensure_data(registry, lead_count):
                 continue
             start = time.perf_counter()
             current.func(gen)
+            _sync_cloned(gen)
             marker["steps"][current.name] = current.version
             _write_marker(env, marker)
             env.flush_all()
@@ -179,3 +190,4 @@ from . import organisation  # noqa: E402
 from . import lead_flags  # noqa: E402
 from . import lead_roles  # noqa: E402
 from . import kpi  # noqa: E402
+from . import orm_columns  # noqa: E402

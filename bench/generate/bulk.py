@@ -64,6 +64,7 @@ def reserve_ids(cr, table, count):
     return first
 
 
+WRITTEN = set()  # tables clone() or insert() wrote into since the last sync (orm_columns)
 _LOADING = set()  # tables inside a bulk_load block (nested blocks do nothing)
 
 
@@ -123,6 +124,7 @@ def bulk_load(cr, table):
 
 def insert(cr, table, query):
     """Runs ``query`` (an INSERT into ``table``) under :func:`bulk_load`."""
+    WRITTEN.add(table)
     with bulk_load(cr, table):
         cr.execute(query)
         return cr.rowcount
@@ -148,6 +150,7 @@ def clone(cr, table, template_id, source, overrides, where=None):
         _as_sql(overrides[name]) if name in overrides else SQL.identifier("tmpl", name)
         for name in names
     ]
+    WRITTEN.add(table)
     with bulk_load(cr, table):
         cr.execute(
             SQL(
