@@ -78,24 +78,36 @@ def main(argv=None):
         except StaleData as error:
             print(f"ERROR: {error}", flush=True)
             return STALE_DATA
+        except Exception:  # the generator's own check failed: no figure is worth reading
+            traceback.print_exc()
+            print(summary([], ["generate"]), flush=True)
+            return 1
     names = discover(args.only)
     if not names:
         print(f"no benchmark matches {args.only!r}", flush=True)
         return 1
-    failed = []
+    failed, results = [], []
     for name in names:
         print(f"== {name} ({args.leads:,} leads)", flush=True)
         start = time.perf_counter()
         try:
-            run_module(registry, name, args.leads)
+            results += run_module(registry, name, args.leads)
         except Exception:  # one broken benchmark must not hide the others' figures
             traceback.print_exc()
             failed.append(name)
         print(f"  ({time.perf_counter() - start:.0f} s)", flush=True)
     if failed:
         print(f"benchmarks that failed: {', '.join(failed)}", flush=True)
-        return 1
-    return 0
+    print(summary(results, failed), flush=True)
+    return 1 if failed else 0
+
+
+def summary(results, failed):
+    """The last line: ``BENCH SUMMARY: <ok> ok, <misses> misses, <errors> errors``
+    (``results``: (name, ratio, target, met) of every figure; ``failed``: the
+    benchmarks that raised)."""
+    met = sum(1 for *_figure, ok in results if ok)
+    return f"BENCH SUMMARY: {met} ok, {len(results) - met} misses, {len(failed)} errors"
 
 
 if __name__ == "__main__":
