@@ -30,6 +30,7 @@ from odoo.tools import SQL, float_compare
 from .bench_xlsx_bonus_export import people_company
 from .kpi_sql import hand_facts
 
+CALENDAR = True  # the month, the day: also run with the clock set (make bench-calendar)
 TARGET = 2.0
 QUERIES_TARGET = 1.0
 PEOPLE = 1000

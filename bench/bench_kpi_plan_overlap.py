@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
 
+CALENDAR = True  # the month, the day: also run with the clock set (make bench-calendar)
 TARGET = 12.0
 
 

@@ -23,6 +23,7 @@ from odoo.tools import SQL
 
 from .generate import lead_flags
 
+CALENDAR = True  # the month, the day: also run with the clock set (make bench-calendar)
 TARGET = 3.0
 ALERT_XMLID = "sales_dept_org.mail_activity_type_stuck_lead"
 OVERDUE_PARAM = "sales_dept_org.overdue_refreshed_on"
@@ -58,7 +59,7 @@ def _hand_sql(env, alert, today):
             """SELECT l.id FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
                 WHERE l.active AND NOT COALESCE(s.is_won, FALSE) AND s.sales_max_days > 0
                   AND l.date_last_stage_update
-                      < NOW() AT TIME ZONE 'UTC' - s.sales_max_days * INTERVAL '1 day'"""
+                      < bench_now() - s.sales_max_days * INTERVAL '1 day'"""
         )
     )
     return counts, {lead_id for (lead_id,) in env.cr.fetchall()}
@@ -74,7 +75,7 @@ def _set_up_the_night(env, alert):
         SQL(
             """UPDATE crm_lead l SET is_stuck = FALSE FROM crm_stage s
                 WHERE s.id = l.stage_id AND l.is_stuck
-                  AND l.date_last_stage_update >= NOW() AT TIME ZONE 'UTC'
+                  AND l.date_last_stage_update >= bench_now()
                       - (s.sales_max_days + 1) * INTERVAL '1 day'
             RETURNING l.id"""
         )

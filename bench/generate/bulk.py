@@ -21,6 +21,17 @@ RAND_FUNCTION = SQL(
 )
 
 
+def clock_function(offset_seconds):
+    """SQL (re)defining ``bench_now()``, the UTC time the generator and the
+    benchmarks' SQL read: the real time moved by ``offset_seconds`` (the set
+    clock's distance from now; 0 for the real clock), as Python's clock is."""
+    return SQL(
+        """CREATE OR REPLACE FUNCTION bench_now() RETURNS timestamp LANGUAGE sql STABLE
+           AS $$ SELECT now() AT TIME ZONE 'UTC' + %s $$""",
+        SQL("INTERVAL '%s seconds'", SQL(str(int(offset_seconds)))),
+    )
+
+
 def rand(row, salt):
     """SQL for a uniform draw in [0, 1) of ``row`` (an SQL expression)."""
     return SQL("bench_rand((%s)::bigint, %s)", row, salt)

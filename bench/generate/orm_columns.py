@@ -23,15 +23,21 @@ MAX_PASSES = 4  # a related column may read another one (credit_date <- line.dat
 # registry, after this one): the latest date of the money matched with it
 PAID_STATES = ("paid", "in_payment")
 _PAID_DATE = SQL(
-    """CASE WHEN t.move_type = 'out_invoice' AND t.payment_state IN %s THEN (
-            SELECT MAX(partial.credit_date) FROM account_move_line line
-              JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-             WHERE line.move_id = t.id) END""",
+    "CASE WHEN t.move_type = 'out_invoice' AND t.payment_state IN %s THEN paid.paid_date END",
     PAID_STATES,
 )
 
 # Stored computed (not related) columns the clones do not set, in SQL over the
-# cloned row ``t``: what the field's compute method gives for generated data.
+# cloned row ``t`` (and the model's JOINS): what the field's compute method
+# gives for generated data.
+JOINS = {
+    "account.move": SQL(
+        """LEFT JOIN (SELECT line.move_id, MAX(partial.credit_date) AS paid_date
+                        FROM account_partial_reconcile partial
+                        JOIN account_move_line line ON line.id = partial.debit_move_id
+                    GROUP BY line.move_id) paid ON paid.move_id = t.id"""
+    ),
+}
 COMPUTED = {
     "account.move": {
         "sales_paid_date": _PAID_DATE,
@@ -137,6 +143,8 @@ def _derived(env, model):
             alias = aliases[key]
         values[field.name] = SQL.identifier(alias, path[-1].name)
     values.update(COMPUTED.get(model._name, {}))
+    if model._name in JOINS:
+        joins.append(JOINS[model._name])
     return values, joins
 
 
