@@ -9,6 +9,7 @@ database holds other benchmark data (``make bench`` then rebuilds it).
 """
 
 import argparse
+import datetime
 import importlib
 import pkgutil
 import sys
@@ -30,6 +31,16 @@ def parse_args(argv):
     parser.add_argument(
         "--no-generate", action="store_true", help="run on the data as it is (no generator)"
     )
+    parser.add_argument(
+        "--clock",
+        type=datetime.date.fromisoformat,
+        help="YYYY-MM-DD: generate and run as on that day (10:00 UTC, ticking)",
+    )
+    parser.add_argument(
+        "--calendar",
+        action="store_true",
+        help="only the benchmarks whose figures depend on the day (CALENDAR = True)",
+    )
     return parser.parse_args(argv)
 
 
@@ -40,6 +51,10 @@ def discover(only=""):
         for info in pkgutil.iter_modules(bench.__path__)
         if info.name.startswith("bench_") and only in info.name
     )
+
+
+def depends_on_the_day(name):
+    return getattr(importlib.import_module(f"bench.{name}"), "CALENDAR", False)
 
 
 def run_module(registry, module_name, leads):
@@ -69,33 +84,49 @@ def run_module(registry, module_name, leads):
 
 def main(argv=None):
     args = parse_args(argv)
-    from bench.generate import StaleData, ensure_data, open_registry
+    from bench.generate import StaleData, ensure_data, open_registry, set_clock
 
     registry = open_registry(args.config, args.database)
+    set_clock(registry, args.clock)
     if not args.no_generate:
         try:
             ensure_data(registry, args.leads)
         except StaleData as error:
             print(f"ERROR: {error}", flush=True)
             return STALE_DATA
+        except Exception:  # the generator's own check failed: no figure is worth reading
+            traceback.print_exc()
+            print(summary([], ["generate"]), flush=True)
+            return 1
     names = discover(args.only)
+    if args.calendar:
+        names = [name for name in names if depends_on_the_day(name)]
     if not names:
         print(f"no benchmark matches {args.only!r}", flush=True)
         return 1
-    failed = []
+    failed, results = [], []
     for name in names:
-        print(f"== {name} ({args.leads:,} leads)", flush=True)
+        clock = f", clock {args.clock}" if args.clock else ""
+        print(f"== {name} ({args.leads:,} leads{clock})", flush=True)
         start = time.perf_counter()
         try:
-            run_module(registry, name, args.leads)
+            results += run_module(registry, name, args.leads)
         except Exception:  # one broken benchmark must not hide the others' figures
             traceback.print_exc()
             failed.append(name)
         print(f"  ({time.perf_counter() - start:.0f} s)", flush=True)
     if failed:
         print(f"benchmarks that failed: {', '.join(failed)}", flush=True)
-        return 1
-    return 0
+    print(summary(results, failed), flush=True)
+    return 1 if failed else 0
+
+
+def summary(results, failed):
+    """The last line: ``BENCH SUMMARY: <ok> ok, <misses> misses, <errors> errors``
+    (``results``: (name, ratio, target, met) of every figure; ``failed``: the
+    benchmarks that raised)."""
+    met = sum(1 for *_figure, ok in results if ok)
+    return f"BENCH SUMMARY: {met} ok, {len(results) - met} misses, {len(failed)} errors"
 
 
 if __name__ == "__main__":

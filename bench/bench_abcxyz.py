@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tools import SQL
 
+CALENDAR = True  # the month, the day: also run with the clock set (make bench-calendar)
 TARGET = 2.0
 
 
@@ -165,8 +166,8 @@ def _whole_snapshot_sql(snapshot, twin):
                CASE WHEN total > 0 THEN 100.0 * GREATEST(cents, 0) / total ELSE 0 END,
                CASE WHEN total > 0 THEN 100.0 * running / total ELSE 0 END,
                COALESCE(k.cv, 0), k.purchases, k.months_with_purchase, k.abc, k.xyz,
-               k.abc || k.xyz, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
-               NOW() AT TIME ZONE 'UTC'
+               k.abc || k.xyz, %(uid)s, %(uid)s, bench_now(),
+               bench_now()
           FROM classed k
           JOIN res_partner p ON p.id = k.partner_id
      LEFT JOIN LATERAL (SELECT m.crm_team_id FROM crm_team_member m

@@ -1,19 +1,28 @@
-"""Computing the month's bonus sheet for 1,000 salespeople.
+"""Computing the month's bonus sheet for 1,000 salespeople, the first time.
 
-Subject: recomputing a computed sheet (plans and facts through the KPI batch
-API, every other input read in batches, the pay maths in Python, each line
-checked against what is stored). Baseline: hand-written SQL computing the same
-facts: the people with their scheme's metrics, the plan of each person and
-metric (the bench's plans cover the whole month, so a target is the plan
+Subject: the month's sheet created and computed from nothing (plans and facts
+through the KPI batch API, every other input read in batches, the pay maths
+in Python, every pay line and metric line written), settled and rolled back
+so each run computes it anew. Baseline: hand-written SQL reading the same
+inputs: the people with their scheme's metrics, the plan of each person and
+metric (the bench's plan covers the whole month, so a target is the plan
 line's own), the facts from the source tables (one query per metric, the
-month summed per person), the discipline sums and the instant bonuses. Both
-sides must give every person the same plan and fact of every metric.
+month summed per person), the discipline sums and the instant bonuses.
 
-Then the query count for a quarter of the people against all of them: it must
-not grow.
+Before timing, one run is compared with the baseline value by value: every
+person's plan and fact of every metric, and every pay amount (fixed, soft,
+bonus, instant, total, discipline score, payout share), the amounts worked
+out by the pay maths from the baseline's inputs. The plan is one plan of
+every person and metric (about 12,000 lines at full scale): its overlap check
+is a single query.
+
+Then the query count of the first compute for a quarter of the people
+against all of them: it must not grow.
 """
 
 from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 from odoo.tools import SQL, float_compare
@@ -21,13 +30,17 @@ from odoo.tools import SQL, float_compare
 from .bench_xlsx_bonus_export import people_company
 from .kpi_sql import hand_facts
 
+CALENDAR = True  # the month, the day: also run with the clock set (make bench-calendar)
 TARGET = 2.0
 QUERIES_TARGET = 1.0
 PEOPLE = 1000
 # attainment of the plans the bench writes, person by person: below the
 # threshold, in the first tier, exactly at plan (the step) and over it
 ATTAINMENTS = (0.5, 0.85, 1.0, 1.3, 2.0)
-PLAN_CHUNK = 25  # people per plan: the overlap check of a plan compares its lines pairwise
+AMOUNTS = (
+    "fixed_amount", "soft_amount", "bonus_amount", "instant_amount", "total_amount",
+    "discipline_score", "payout_share",
+)  # fmt: skip
 
 
 def run(bench):
@@ -37,22 +50,37 @@ def run(bench):
     env["sales.kpi.metric"].search([]).facts_stored_until = False  # live, from the sources
     Sheet = env["sales.bonus.sheet"]
     month = Sheet._fields["date_from"].default(Sheet)
-    sheet = Sheet._get_or_create_month(company, month)
+    month_end = month + relativedelta(day=31)
+    if Sheet.search_count([("company_id", "=", company.id), ("date_from", "=", month)]):
+        raise AssertionError(f"{company.name} already has the sheet of {month}")
 
     def baseline():
-        return _hand_sql(env, company, sheet.date_from, sheet.date_to)
+        return _hand_sql(env, company, month, month_end)
 
-    _write_plans(env, company, sheet, baseline())
-    sheet._compute_sheet()
-    same = _check_same(sheet, baseline())
-    bench.note(f"{len(sheet.line_ids):,} lines, {same:,} (person, metric) plan and fact equal")
+    _write_plans(env, company, month, month_end, baseline())
 
-    bench.report("bonus_sheet_compute", bench.compare(sheet._compute_sheet, baseline), TARGET)
+    def first_compute():
+        sheet = Sheet._get_or_create_month(company, month)
+        sheet._compute_sheet()
+        return sheet
 
-    everyone, people = bench.queries(sheet._compute_sheet), len(sheet.line_ids)
+    def check(sheet):
+        hand = baseline()
+        same = _check_same(sheet, hand)
+        paid = _check_amounts(sheet, hand)
+        bench.note(
+            f"{len(sheet.line_ids):,} lines: {same:,} (person, metric) plans and facts and"
+            f" {paid:,} pay amounts equal to the baseline's"
+        )
+
+    bench.rolled_back(first_compute, check)()
+    first = bench.rolled_back(first_compute)
+    bench.report("bonus_sheet_first_compute", bench.compare(first, baseline), TARGET)
+
+    people = len(_hand_sql(env, company, month, month_end)["people"])
+    everyone = bench.queries(first)
     quarter = _archive_all_but_a_quarter(env, company)
-    sheet._compute_sheet()  # drops the archived people's lines
-    few = bench.queries(sheet._compute_sheet)
+    few = bench.queries(first)
     bench.note(f"{few} queries for {quarter} people, {everyone} for {people:,}")
     bench.report("bonus_sheet_queries", everyone / few, QUERIES_TARGET)
 
@@ -135,37 +163,51 @@ def _hand_sql(env, company, date_from, date_to):
         )
     )
     instant = dict(env.cr.fetchall())
-    return {"people": people, "plan_fact": plan_fact, "discipline": discipline, "instant": instant}
-
-
-def _write_plans(env, company, sheet, hand):
-    """Whole-month department plans of every person and metric their scheme pays
-    on, set from their facts so that attainments spread over the tiers; every
-    tenth person has none (the sheet notes a missing plan)."""
-    metrics = {m.code: m for m in env["sales.kpi.metric"].search([])}
-    targets = [
-        (user_id, code, round(max(fact, 1.0) / ATTAINMENTS[user_id % len(ATTAINMENTS)], 2))
-        for (user_id, code), (_plan, fact) in sorted(hand["plan_fact"].items())
-        if user_id % 10
-    ]
-    users = sorted({user_id for user_id, _code, _target in targets})
-    for start in range(0, len(users), PLAN_CHUNK):
-        chunk = set(users[start : start + PLAN_CHUNK])
-        env["sales.kpi.plan"].create(
-            {
-                "name": f"Bench plan {start // PLAN_CHUNK}",
-                "company_id": company.id,
-                "date_from": sheet.date_from,
-                "date_to": sheet.date_to,
-                "line_ids": [
-                    Command.create(
-                        {"user_id": user_id, "metric_id": metrics[code].id, "target": target}
-                    )
-                    for user_id, code, target in targets
-                    if user_id in chunk
-                ],
-            }
+    env.cr.execute(
+        SQL(
+            """SELECT COUNT(DISTINCT d.date) FROM sales_discipline_daily d
+                WHERE (d.company_id = %s OR d.company_id IS NULL) AND d.date BETWEEN %s AND %s""",
+            company.id,
+            date_from,
+            date_to,
         )
+    )
+    days = env.cr.fetchone()[0]
+    return {
+        "people": people,
+        "plan_fact": plan_fact,
+        "discipline": discipline,
+        "days": days,
+        "instant": instant,
+    }
+
+
+def _write_plans(env, company, date_from, date_to, hand):
+    """A whole-month department plan of every person and metric their scheme
+    pays on, set from their facts so that attainments spread over the tiers;
+    every tenth person has none (the sheet notes a missing plan)."""
+    metrics = {m.code: m for m in env["sales.kpi.metric"].search([])}
+    env["sales.kpi.plan"].create(
+        {
+            "name": "Bench plan",
+            "company_id": company.id,
+            "date_from": date_from,
+            "date_to": date_to,
+            "line_ids": [
+                Command.create(
+                    {
+                        "user_id": user_id,
+                        "metric_id": metrics[code].id,
+                        "target": round(
+                            max(fact, 1.0) / ATTAINMENTS[user_id % len(ATTAINMENTS)], 2
+                        ),
+                    }
+                )
+                for (user_id, code), (_plan, fact) in sorted(hand["plan_fact"].items())
+                if user_id % 10
+            ],
+        }
+    )
 
 
 def _check_same(sheet, hand):
@@ -187,6 +229,57 @@ def _check_same(sheet, hand):
     if differ:
         raise AssertionError(f"{len(differ)} plans or facts differ from the SQL: {differ[:3]}")
     return len(sheet_plan_fact)
+
+
+def _check_amounts(sheet, hand):
+    """Every pay line's amounts equal what the pay maths give from the
+    baseline's inputs (plans, facts, discipline sums, instant bonuses)."""
+    from odoo.addons.sales_dept_org.models.sales_bonus_scheme import to_decimal
+    from odoo.addons.sales_dept_org.models.sales_bonus_sheet_compute import DISCIPLINE_COUNTS
+
+    metrics = {m.code: m.id for m in sheet.env["sales.kpi.metric"].search([])}
+    employees = sheet._bonus_employees()
+    schemes = {
+        employee_id: sheet.env["sales.bonus.scheme"].browse(scheme_id)
+        for employee_id, scheme_id in hand["people"].values()
+        if scheme_id
+    }
+    context = {
+        "employees": employees,
+        "schemes": schemes,
+        "params": sheet._scheme_params(set(schemes.values())),
+        "teams": employees.user_id._sales_team_by_user(sheet.company_id),
+        "plan_fact": {
+            (user_id, metrics[code]): values
+            for (user_id, code), values in hand["plan_fact"].items()
+        },
+        "discipline": {
+            "days": hand["days"],
+            "totals": {
+                user_id: dict(zip(DISCIPLINE_COUNTS, sums[:4], strict=True))
+                for user_id, sums in hand["discipline"].items()
+            },
+        },
+        "instant": hand["instant"],
+        "flag_above": to_decimal(sheet.company_id.sales_payout_flag_percent),
+    }
+    lines = {line.employee_id.id: line for line in sheet.line_ids if line.line_type == "pay"}
+    differ = []
+    for employee in employees:
+        expected = sheet._prepare_pay_line_vals(employee, context)
+        expected["total_amount"] = sum(
+            expected.get(name, 0.0)
+            for name in ("fixed_amount", "soft_amount", "bonus_amount", "instant_amount")
+        )
+        line = lines.get(employee.id)
+        differ += [
+            (employee.id, name, line[name] if line else None, expected.get(name, 0.0))
+            for name in AMOUNTS
+            if not line or float_compare(line[name], expected.get(name, 0.0), precision_digits=2)
+        ]
+    if differ:
+        raise AssertionError(f"{len(differ)} pay amounts differ from the baseline: {differ[:3]}")
+    return len(employees) * len(AMOUNTS)
 
 
 def _archive_all_but_a_quarter(env, company):

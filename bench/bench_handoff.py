@@ -1,18 +1,23 @@
-"""Hand-off: one write moving 10,000 open leads of 20 role-split teams into
+"""Hand-off: one write moving 400 open leads of 20 role-split teams into
 the closer stage, against the very same write with the hand-off off
 (``sales_handoff_off``), timed alternately in the same run.
 
 Both sides skip the stage rules (``sales_stage_rules_off``: the jump
 from the hunter stages would be refused) and are rolled back after each call.
-The time is the write and its flush; the tracking messages Odoo posts at
-commit (one per lead, with or without the hand-off, which only adds a line to
-them) are left out of both. Queries: the hand-off's extra queries at every
-tenth lead (the same teams and new owners) and at all of them; they grow with
-the new owners (one write each), not with the leads.
+The time is the write, its flush and what the commit would run: the tracking
+messages (one per lead, with or without the hand-off, which adds the new owner
+to them) and the hand-off's chatter lines. Before timing, both sides' results
+are checked lead by lead: with the hand-off every lead belongs to a closer of
+its team (or waits with an alert for its head), each has its tracking message
+and its chatter line; without it every owner stays. Queries: the hand-off's
+extra queries at every tenth lead and at all of them; they grow with the new
+owners (one write each), not with the leads.
 """
 
+from odoo.tools import SQL
+
 TARGET = 1.5
-LEADS = 10_000
+LEADS = 400  # each lead's tracking message is timed: ~30 ms apiece
 TEAMS = 20
 
 
@@ -34,32 +39,91 @@ def _leads_to_move(env, count):
     return leads, closer_stage, teams
 
 
+def _outcome(env, leads, since):
+    """{lead id: (owner, owner is a closer of its team or alerted, messages
+    since ``since``, of which telling a hand-off)}."""
+    env.cr.execute(
+        SQL(
+            """SELECT l.id, l.user_id,
+                      EXISTS (SELECT 1 FROM crm_team_member m
+                               WHERE m.crm_team_id = l.team_id AND m.user_id = l.user_id
+                                 AND m.active AND m.sales_role = 'closer')
+                      OR EXISTS (SELECT 1 FROM mail_activity a
+                                  WHERE a.res_model = 'crm.lead' AND a.res_id = l.id
+                                    AND a.id > %(activity)s),
+                      (SELECT COUNT(*) FROM mail_message m
+                        WHERE m.model = 'crm.lead' AND m.res_id = l.id AND m.id > %(message)s),
+                      (SELECT COUNT(*) FROM mail_message m
+                        WHERE m.model = 'crm.lead' AND m.res_id = l.id AND m.id > %(message)s
+                          AND m.body LIKE %(handed)s)
+                 FROM crm_lead l WHERE l.id = ANY(%(ids)s)""",
+            ids=leads.ids,
+            activity=since["activity"],
+            message=since["message"],
+            handed="%Handed off%",
+        )
+    )
+    return {lead_id: rest for lead_id, *rest in env.cr.fetchall()}
+
+
+def _last_ids(env):
+    env.cr.execute(
+        SQL("SELECT (SELECT MAX(id) FROM mail_message), (SELECT MAX(id) FROM mail_activity)")
+    )
+    message, activity = env.cr.fetchone()
+    return {"message": message or 0, "activity": activity or 0}
+
+
 def run(bench):
     env = bench.env
     leads, closer_stage, teams = _leads_to_move(env, LEADS)
     if not leads or not closer_stage:
         raise AssertionError("no role-split team, hunter leads or closer stage to move")
     bench.note(f"{len(leads):,} leads of {len(teams)} teams into {closer_stage.name}")
+    owners = {lead.id: lead.user_id.id for lead in leads}
+    since = _last_ids(env)
 
     def move(records, off):
-        def call():
-            cr = env.cr
-            cr.execute("SAVEPOINT bench_handoff")
-            records.with_context(sales_stage_rules_off=True, sales_handoff_off=off).write(
-                {"stage_id": closer_stage.id}
+        return lambda: records.with_context(
+            sales_stage_rules_off=True, sales_handoff_off=off
+        ).write({"stage_id": closer_stage.id})
+
+    def check_handed(_result):
+        outcome = _outcome(env, leads, since)
+        wrong = [lead_id for lead_id, (_owner, closer, *_m) in outcome.items() if not closer]
+        # the tracking message, telling the hand-off when the owner changed
+        silent = [
+            lead_id for lead_id, (owner, _c, messages, told) in outcome.items()
+            if not messages or told != (owner != owners[lead_id])
+        ]  # fmt: skip
+        if wrong or silent:
+            raise AssertionError(
+                f"hand-off: {len(wrong)} leads not with a closer, e.g. {wrong[:3]}; "
+                f"{len(silent)} without their message telling it, e.g. {silent[:3]}"
             )
-            env.flush_all()
-            cr.execute("ROLLBACK TO SAVEPOINT bench_handoff")
-            cr.precommit.clear()  # the rolled-back write's pending tracking
-            env.invalidate_all()
 
-        return call
+    def check_kept(_result):
+        outcome = _outcome(env, leads, since)
+        moved = [
+            lead_id for lead_id, (owner, *_rest) in outcome.items() if owner != owners[lead_id]
+        ]
+        silent = [lead_id for lead_id, (*_rest, messages, _told) in outcome.items() if not messages]
+        if moved or silent:
+            raise AssertionError(
+                f"hand-off off: {len(moved)} owners changed, e.g. {moved[:3]}; "
+                f"{len(silent)} leads without their tracking message, e.g. {silent[:3]}"
+            )
 
-    handed = move(leads, False)
-    plain = move(leads, True)
+    bench.rolled_back(move(leads, False), check_handed)()
+    bench.rolled_back(move(leads, True), check_kept)()
+    bench.note("checked: every lead with a closer of its team, its tracking and chatter lines")
+    handed = bench.rolled_back(move(leads, False))
+    plain = bench.rolled_back(move(leads, True))
     tenth = leads[::10]
     extra_all = bench.queries(handed) - bench.queries(plain)
-    extra_tenth = bench.queries(move(tenth, False)) - bench.queries(move(tenth, True))
+    extra_tenth = bench.queries(bench.rolled_back(move(tenth, False))) - bench.queries(
+        bench.rolled_back(move(tenth, True))
+    )
     bench.note(
         f"hand-off adds {extra_tenth} queries for {len(tenth):,} leads and {extra_all} for "
         f"{len(leads):,} ({extra_all / len(leads):.4f} per lead)"

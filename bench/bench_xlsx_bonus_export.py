@@ -20,6 +20,7 @@ from odoo.tools import SQL
 
 from .generate import bulk
 
+CALENDAR = True  # the month, the day: also run with the clock set (make bench-calendar)
 TARGET = 2.0
 MEMORY_TARGET = 1.5
 LINES = 1000

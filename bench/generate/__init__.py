@@ -91,6 +91,23 @@ def open_registry(config, database):
     return odoo.modules.registry.Registry(database)
 
 
+def set_clock(registry, day=None):
+    """Sets the clock of this process and of the database's ``bench_now()`` to
+    10:00 UTC of ``day`` (a date; None: the real clock), ticking from there:
+    the generator and the benchmarks then date everything from that day."""
+    import datetime
+
+    offset = 0
+    if day is not None:
+        import freezegun
+
+        moment = datetime.datetime.combine(day, datetime.time(10))
+        offset = (moment - datetime.datetime.utcnow()).total_seconds()
+        freezegun.freeze_time(moment, tick=True).start()
+    with registry.cursor() as cr:
+        cr.execute(bulk.clock_function(offset))
+
+
 def read_marker(cr):
     cr.execute(
         SQL("SELECT value FROM ir_config_parameter WHERE key = %s", MARKER_KEY),
@@ -103,7 +120,7 @@ def _write_marker(env, marker):
     env["ir.config_parameter"].sudo().set_param(MARKER_KEY, json.dumps(marker))
 
 
-def _check_reusable(cr, marker, lead_count):
+def _check_reusable(cr, marker, lead_count, day):
     if marker is None:
         cr.execute(SQL("SELECT EXISTS (SELECT 1 FROM crm_lead)"))
         if cr.fetchone()[0]:
@@ -112,6 +129,12 @@ def _check_reusable(cr, marker, lead_count):
                 "the generator only fills fresh benchmark databases"
             )
         return
+    if marker.get("day") != day:
+        raise StaleData(
+            f"this database holds benchmark data generated on {marker.get('day') or 'another day'}"
+            f", not on {day}: the data is dated from the day it is generated"
+            " (make bench rebuilds it)"
+        )
     if marker["leads"] != lead_count:
         raise StaleData(
             f"this database holds benchmark data for {marker['leads']:,} leads, not "
@@ -129,16 +152,27 @@ def _check_reusable(cr, marker, lead_count):
         )
 
 
+def _sync_cloned(gen):
+    """Derived columns of the rows a step wrote in bulk, set from their sources."""
+    if bulk.WRITTEN:
+        tables = set(bulk.WRITTEN)
+        bulk.WRITTEN.clear()
+        changed = orm_columns.sync(gen.env, tables)
+        gen.state["bulk_tables"] = sorted(tables | set(gen.state.get("bulk_tables", ())))
+        gen.log(f"{changed:,} related or computed values set from their sources")
+
+
 def ensure_data(registry, lead_count):
     """Generates the department for ``lead_count`` leads, or reuses what is there.
     Each step commits on its own, so an interrupted run resumes where it stopped."""
-    from odoo import SUPERUSER_ID, api
+    from odoo import SUPERUSER_ID, api, fields
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         marker = read_marker(cr)
-        _check_reusable(cr, marker, lead_count)
-        marker = marker or {"leads": lead_count, "steps": {}, "state": {}}
+        day = fields.Date.to_string(fields.Date.today())  # the set clock's, if any
+        _check_reusable(cr, marker, lead_count, day)
+        marker = marker or {"leads": lead_count, "day": day, "steps": {}, "state": {}}
         gen = Generation(env, department_sizes(lead_count), marker["state"])
         pending = [s for s in STEPS if s.name not in marker["steps"]]
         if not any(s.applies(gen) for s in pending):
@@ -155,6 +189,7 @@ def ensure_data(registry, lead_count):
                 continue
             start = time.perf_counter()
             current.func(gen)
+            _sync_cloned(gen)
             marker["steps"][current.name] = current.version
             _write_marker(env, marker)
             env.flush_all()
@@ -179,3 +214,4 @@ from . import organisation  # noqa: E402
 from . import lead_flags  # noqa: E402
 from . import lead_roles  # noqa: E402
 from . import kpi  # noqa: E402
+from . import orm_columns  # noqa: E402

@@ -45,13 +45,13 @@ def _done_messages(gen, template, call, meeting):
         """(SELECT l.i AS n, l.id AS lead_id, l.company_id, l.hunter_id AS user_id,
                    %(call)s AS type_id, 'Rozmowa telefoniczna' AS summary,
                    LEAST(l.created + make_interval(hours => 1 + floor(%(r1)s * 48)::int),
-                         now() at time zone 'UTC') AS done_at
+                         bench_now()) AS done_at
               FROM bench_lead l
             UNION ALL
             SELECT %(calls)s + row_number() OVER (ORDER BY l.i) - 1, l.id, l.company_id,
                    l.closer_id, %(meeting)s, 'Spotkanie u klienta',
                    date_trunc('second', l.created
-                       + (COALESCE(l.closed, now() at time zone 'UTC') - l.created) / 2)
+                       + (COALESCE(l.closed, bench_now()) - l.created) / 2)
               FROM bench_lead l WHERE l.stage_pos >= 1) a
            JOIN crm_lead lead ON lead.id = a.lead_id
            JOIN res_users u ON u.id = a.user_id""",
@@ -115,9 +115,9 @@ def _planned(gen, template, type_ids):
             "user_id": OWNER,
             "summary": bulk.pick(i, 43, SUMMARIES),
             # from a week overdue to two weeks ahead: about a third overdue
-            "date_deadline": SQL("current_date + floor(%s * 21)::int - 7", r(i, 44)),
-            "create_date": SQL("GREATEST(l.created, now() at time zone 'UTC' - interval '3 days')"),
-            "write_date": SQL("GREATEST(l.created, now() at time zone 'UTC' - interval '3 days')"),
+            "date_deadline": SQL("bench_now()::date + floor(%s * 21)::int - 7", r(i, 44)),
+            "create_date": SQL("GREATEST(l.created, bench_now() - interval '3 days')"),
+            "write_date": SQL("GREATEST(l.created, bench_now() - interval '3 days')"),
             "create_uid": OWNER,
             "write_uid": OWNER,
         },

@@ -21,6 +21,17 @@ RAND_FUNCTION = SQL(
 )
 
 
+def clock_function(offset_seconds):
+    """SQL (re)defining ``bench_now()``, the UTC time the generator and the
+    benchmarks' SQL read: the real time moved by ``offset_seconds`` (the set
+    clock's distance from now; 0 for the real clock), as Python's clock is."""
+    return SQL(
+        """CREATE OR REPLACE FUNCTION bench_now() RETURNS timestamp LANGUAGE sql STABLE
+           AS $$ SELECT now() AT TIME ZONE 'UTC' + %s $$""",
+        SQL("INTERVAL '%s seconds'", SQL(str(int(offset_seconds)))),
+    )
+
+
 def rand(row, salt):
     """SQL for a uniform draw in [0, 1) of ``row`` (an SQL expression)."""
     return SQL("bench_rand((%s)::bigint, %s)", row, salt)
@@ -64,6 +75,7 @@ def reserve_ids(cr, table, count):
     return first
 
 
+WRITTEN = set()  # tables clone() or insert() wrote into since the last sync (orm_columns)
 _LOADING = set()  # tables inside a bulk_load block (nested blocks do nothing)
 
 
@@ -123,6 +135,7 @@ def bulk_load(cr, table):
 
 def insert(cr, table, query):
     """Runs ``query`` (an INSERT into ``table``) under :func:`bulk_load`."""
+    WRITTEN.add(table)
     with bulk_load(cr, table):
         cr.execute(query)
         return cr.rowcount
@@ -148,6 +161,7 @@ def clone(cr, table, template_id, source, overrides, where=None):
         _as_sql(overrides[name]) if name in overrides else SQL.identifier("tmpl", name)
         for name in names
     ]
+    WRITTEN.add(table)
     with bulk_load(cr, table):
         cr.execute(
             SQL(

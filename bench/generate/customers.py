@@ -90,7 +90,7 @@ def customers(gen):
             "phone": SQL("'+48 22 ' || lpad(mod(c, 10000000)::text, 7, '0')"),
             "ref": SQL("'K' || c"),
             "create_date": SQL(
-                "now() at time zone 'UTC' - make_interval(days => %s + %s)",
+                "bench_now() - make_interval(days => %s + %s)",
                 30,
                 SQL("floor(%s * %s)::int", bulk.rand(SQL("c"), 5), HISTORY_DAYS),
             ),

@@ -64,17 +64,17 @@ def _invoice_table(gen, templates):
                SELECT row_number() OVER (ORDER BY day, order_n) - 1 AS n, i.*,
                       row_number() OVER (PARTITION BY company_id, extract(year FROM day)
                                          ORDER BY day, order_n) AS sequence_number,
-                      CASE WHEN paid_day > current_date THEN 0
+                      CASE WHEN paid_day > bench_now()::date THEN 0
                            WHEN pay_draw < %(full)s THEN amount
                            WHEN pay_draw < %(full)s + %(partly)s
                            THEN round(amount * (0.3 + 0.4 * pay_draw)::numeric, 2)
                            ELSE 0 END AS paid
                  FROM (SELECT o.n AS order_n, o.id AS order_id, o.company_id, o.partner_id,
                               o.user_id, o.team_id, o.name AS origin, o.amount,
-                              LEAST(current_date,
+                              LEAST(bench_now()::date,
                                     o.date_order::date + floor(%(r_day)s * 5)::int) AS day,
                               %(r_pay)s AS pay_draw,
-                              LEAST(current_date,
+                              LEAST(bench_now()::date,
                                     o.date_order::date + floor(%(r_day)s * 5)::int)
                                   + floor(%(r_paid_day)s * 50)::int AS paid_day
                          FROM bench_order o WHERE o.invoiced) i""",

@@ -31,9 +31,9 @@ def refresh(env):
                            SELECT 1 FROM mail_activity act
                             WHERE act.res_model = 'crm.lead' AND act.res_id = lead.id
                               AND act.activity_type_id <> %(alert)s
-                              AND act.date_deadline < CURRENT_DATE) AS overdue,
+                              AND act.date_deadline < bench_now()::date) AS overdue,
                        lead.active AND stage.open AND stage.sales_max_days > 0
-                           AND lead.date_last_stage_update < NOW() AT TIME ZONE 'UTC'
+                           AND lead.date_last_stage_update < bench_now()
                                - stage.sales_max_days * INTERVAL '1 day' AS stuck
                   FROM crm_lead lead
                   JOIN (SELECT id, sales_max_days, NOT COALESCE(is_won, FALSE) AS open

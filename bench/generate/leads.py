@@ -69,7 +69,7 @@ def _story(gen, stages):
                       created,
                       CASE WHEN outcome <> 'open' THEN LEAST(
                           created + make_interval(days => 3 + floor(%(r_days)s * 60)::int),
-                          now() at time zone 'UTC') END AS closed
+                          bench_now()) END AS closed
                  FROM (
                    SELECT i, o.outcome,
                           CASE WHEN o.outcome = 'won' THEN %(won_pos)s
@@ -79,7 +79,7 @@ def _story(gen, stages):
                                ELSE LEAST(%(open_count)s - 1,
                                           floor(%(r_stage)s ^ 2 * %(open_count)s)::int)
                           END AS stage_pos,
-                          date_trunc('second', now() at time zone 'UTC') - make_interval(
+                          date_trunc('second', bench_now()) - make_interval(
                               days => floor(%(r_age)s * CASE WHEN o.outcome = 'open'
                                   THEN %(open_days)s ELSE %(history)s END)::int,
                               secs => floor(%(r_secs)s * 86400)::int) AS created

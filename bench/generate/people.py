@@ -44,7 +44,7 @@ LAST_NAMES = [
 ]
 
 
-@step("people")
+@step("people", version=2)
 def people(gen):
     companies = _companies(gen)
     gen.state["company_ids"] = companies.ids
@@ -305,8 +305,9 @@ def _members(gen, teams):
     )
     cr.execute(
         SQL(
+            # a head leads the team without being its member (no sales team of their own)
             "UPDATE res_users u SET sale_team_id = p.team_id FROM bench_person p "
-            "WHERE p.user_id = u.id"
+            "WHERE p.user_id = u.id AND p.role <> 'head'"
         )
     )
     gen.env.invalidate_all()

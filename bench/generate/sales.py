@@ -168,7 +168,7 @@ def _order_table(gen, templates):
                      FROM bench_lead l WHERE l.outcome = 'won'
                    UNION ALL
                    SELECT 'quote', l.i, l.id, l.customer_id, l.closer_id, l.team_idx,
-                          LEAST(l.created + interval '7 days', now() at time zone 'UTC'),
+                          LEAST(l.created + interval '7 days', bench_now()),
                           CASE WHEN %(r_sent)s < 0.5 THEN 'draft' ELSE 'sent' END
                      FROM bench_lead l
                     WHERE l.outcome = 'open' AND l.stage_pos = %(last_open)s
@@ -176,7 +176,7 @@ def _order_table(gen, templates):
                    UNION ALL
                    SELECT 'repeat', g, NULL, c.id, c.user_id,
                           mod(c.id - %(customer_first)s, %(teams)s),
-                          date_trunc('second', now() at time zone 'UTC' - make_interval(
+                          date_trunc('second', bench_now() - make_interval(
                               days => floor(%(r_day)s * %(history)s)::int,
                               secs => floor(%(r_sec)s * 86400)::int)),
                           'sale'
@@ -191,7 +191,7 @@ def _order_table(gen, templates):
                       1 + floor(%(r_lines)s * 3)::int AS lines,
                       -- invoiced: most orders confirmed three days ago or more
                       s.state = 'sale' AND %(r_invoiced)s < 0.85
-                          AND s.date_order < now() at time zone 'UTC' - interval '3 days'
+                          AND s.date_order < bench_now() - interval '3 days'
                           AS invoiced,
                       0::numeric AS amount
                  FROM (SELECT row_number() OVER (ORDER BY date_order, kind, k) - 1 AS n, story.*

@@ -43,7 +43,7 @@ def stage_log(gen):
         )  # fmt: skip
 
     previous = SQL("CASE WHEN k > 0 THEN %s END", stage_at(previous_position))
-    span = SQL("(COALESCE(l.closed, now() at time zone 'UTC') - l.created)")
+    span = SQL("(COALESCE(l.closed, bench_now()) - l.created)")
     entered = SQL("date_trunc('second', l.created + %s * k / (l.last_move + 1))", span)
     left = SQL(
         """CASE WHEN k < l.last_move

@@ -10,6 +10,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..engine import kpi
 
@@ -95,52 +96,58 @@ class SalesKpiPlanLine(models.Model):
 
     @api.constrains("plan_id", "metric_id", "user_id")
     def _check_overlap(self):
-        """One target per person, metric and day; one team line per metric."""
-        people = self.filtered("user_id")
-        # sudo: a clash in a plan the user cannot read is still a clash
-        clashes = (
-            self.sudo().search(
-                [
-                    ("id", "not in", self.ids),
-                    ("user_id", "in", people.user_id.ids),
-                    ("metric_id", "in", people.metric_id.ids),
-                    ("date_from", "<=", max(people.mapped("date_to"), default=fields.Date.today())),
-                    ("date_to", ">=", min(people.mapped("date_from"), default=fields.Date.today())),
-                ]
+        """One target per person, metric and day; one team line per metric.
+        One query for any number of lines: a clash in a plan the user cannot
+        read is still a clash."""
+        self.flush_model(["plan_id", "metric_id", "user_id", "company_id", "date_from", "date_to"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT line.id, other.id, NULL::int
+                     FROM sales_kpi_plan_line line
+                     JOIN sales_kpi_plan_line other
+                       ON other.user_id = line.user_id AND other.metric_id = line.metric_id
+                      AND other.company_id IS NOT DISTINCT FROM line.company_id
+                      AND other.date_from <= line.date_to AND other.date_to >= line.date_from
+                      AND other.id <> line.id
+                    WHERE line.id = ANY(%(ids)s) AND line.user_id IS NOT NULL
+                UNION ALL
+                   SELECT NULL, plan_id, metric_id
+                     FROM sales_kpi_plan_line
+                    WHERE plan_id IN (SELECT plan_id FROM sales_kpi_plan_line
+                                       WHERE id = ANY(%(ids)s))
+                      AND user_id IS NULL
+                 GROUP BY plan_id, metric_id
+                   HAVING COUNT(*) > 1""",
+                ids=self.ids,
             )
-            + people
         )
-        errors = set()
-        for line in people:
-            for other in clashes:
-                if (
-                    other != line
-                    and other.user_id == line.user_id
-                    and other.metric_id == line.metric_id
-                    and other.company_id == line.company_id
-                    and other.date_from <= line.date_to
-                    and other.date_to >= line.date_from
-                ):
-                    errors.add(
-                        self.env._(
-                            "%(person)s, %(metric)s: %(plan)s overlaps %(other)s",
-                            person=line.user_id.name,
-                            metric=line.metric_id.name,
-                            plan=line.plan_id.name,
-                            other=other.plan_id.name,
-                        )
-                    )
-        totals = defaultdict(int)
-        for line in self.plan_id.line_ids.filtered(lambda line: not line.user_id):
-            totals[(line.plan_id, line.metric_id)] += 1
-        errors |= {
+        rows = self.env.cr.fetchall()
+        clashes = [(line_id, other_id) for line_id, other_id, _metric in rows if line_id]
+        teams = [(plan_id, metric_id) for line_id, plan_id, metric_id in rows if not line_id]
+        # iterated from one recordset each, so their names are read in one batch
+        lines = {
+            line.id: line for line in self.sudo().browse({i for pair in clashes for i in pair})
+        }
+        plans = {plan.id: plan for plan in self.env["sales.kpi.plan"].sudo().browse(
+            {plan_id for plan_id, _metric in teams})}  # fmt: skip
+        metrics = {metric.id: metric for metric in self.env["sales.kpi.metric"].sudo().browse(
+            {metric_id for _plan, metric_id in teams})}  # fmt: skip
+        errors = {
+            self.env._(
+                "%(person)s, %(metric)s: %(plan)s overlaps %(other)s",
+                person=lines[line_id].user_id.name,
+                metric=lines[line_id].metric_id.name,
+                plan=lines[line_id].plan_id.name,
+                other=lines[other_id].plan_id.name,
+            )
+            for line_id, other_id in clashes
+        } | {
             self.env._(
                 "%(plan)s: more than one team target for %(metric)s",
-                plan=plan.name,
-                metric=metric.name,
+                plan=plans[plan_id].name,
+                metric=metrics[metric_id].name,
             )
-            for (plan, metric), count in totals.items()
-            if count > 1
+            for plan_id, metric_id in teams
         }
         if errors:
             raise ValidationError(self.env._("Overlapping targets:\n%s", "\n".join(sorted(errors))))

@@ -183,6 +183,36 @@ class TestKpiPlan(KpiCommon):
             }
         )
 
+    def test_second_team_target_of_a_metric_is_refused(self):
+        plan = self._april([1, 1, 1])
+        count = len(plan.line_ids)
+        with (
+            self.assertRaisesRegex(
+                ValidationError, "North April: more than one team target for Revenue won"
+            ),
+            self.env.cr.savepoint(),
+        ):
+            plan.line_ids = [Command.create({"metric_id": self.revenue.id, "target": 5})]
+        self.assertEqual(len(plan.line_ids), count)
+
+    def test_overlap_check_is_one_query_whatever_the_people(self):
+        """Every line is compared with every other in SQL: one query for the
+        targets of 5 people or of 50."""
+        extra = self.env["res.users"].create(
+            [{"name": f"Overlap {n}", "login": f"plan_overlap_{n}"} for n in range(50)]
+        )
+        lines = self.env["sales.kpi.plan.line"].create(
+            [
+                {"plan_id": self.plan.id, "metric_id": self.revenue.id, "user_id": user.id}
+                for user in extra
+            ]
+        )
+        self.env.flush_all()
+        for some in (lines[:5], lines):
+            self.env.invalidate_all()
+            with self.assertQueryCount(1):
+                some._check_overlap()
+
     def test_negative_target_and_bad_period_are_refused(self):
         with self.assertRaisesRegex(
             ValidationError, "cannot be negative:\nCalls made / Jan Hunter"
