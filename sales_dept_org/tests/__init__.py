@@ -29,6 +29,7 @@ from . import test_kpi_metric
 from . import test_kpi_plan
 from . import test_mandatory_task
 from . import test_member_role
+from . import test_menus
 from . import test_migration_repairs
 from . import test_migrations
 from . import test_money_report
