@@ -35,6 +35,7 @@ from . import test_migrations
 from . import test_money_report
 from . import test_neighbours
 from . import test_organisation
+from . import test_report_aggregates
 from . import test_pay_privacy
 from . import test_persona_tours
 from . import test_rpc_create
