@@ -15,6 +15,7 @@ from . import test_demo_reports
 from . import test_digest_post
 from . import test_discipline_daily
 from . import test_foundation
+from . import test_generated_pl
 from . import test_funnel_report
 from . import test_handoff
 from . import test_handoff_notice
