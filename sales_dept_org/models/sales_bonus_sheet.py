@@ -70,6 +70,7 @@ class SalesBonusSheet(models.Model):
             ("confirmed", "Confirmed"),
             ("exported", "Exported"),
         ],
+        "Status",  # not "State": Polish tells a region (województwo) from a status
         default="draft",
         required=True,
         tracking=True,

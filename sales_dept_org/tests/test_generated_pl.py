@@ -60,6 +60,10 @@ class TestGeneratedTextInPolish(BonusCommon):
         self.assertTrue(banners)
         self.assertTrue(all("premii" in banner for banner in banners), banners)
         self.assertNoEnglish([sheet.name, sheet.note, *lines.mapped("note"), *banners])
+        # the sheet's status is no region ("State" reads "Województwo" in Polish)
+        env_pl = self.env(context=dict(self.env.context, lang="pl_PL"))
+        status = env_pl["sales.bonus.sheet"].fields_get(["state"])["state"]["string"]
+        self.assertEqual(status, "Status")
         # numbers as Polish writes them: "1 234,50", never "1,234.50"
         self.assertFalse([banner for banner in banners if re.search(r"\d\.\d\d\b", banner)])
 
