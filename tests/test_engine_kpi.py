@@ -11,11 +11,13 @@ from sales_dept_org.engine.kpi import (
     attainment,
     days_between,
     intersect_days,
+    pace,
     rank,
     split_by_weights,
     spread,
     trainee_capacity,
     trainee_target,
+    week_start,
     weighted_attainment,
 )
 
@@ -126,3 +128,27 @@ def test_rank_ties_by_name_then_key():
         [(3, 0.5, "Bob"), (1, 0.8, "Zoe"), (2, 0.5, "Ann"), (4, None, "Al"), (5, 0.5, "Bob")]
     )
     assert ranks == {1: 1, 2: 2, 3: 3, 5: 4, 4: 5}
+
+
+def test_pace_colours_against_the_plan_to_date():
+    # on or over the pace green, from 80% of it amber, under red, no plan none
+    assert [pace(value) for value in (1.5, 1.0, 0.999, 0.8, 0.7999, 0.0, None)] == [
+        "green",
+        "green",
+        "amber",
+        "amber",
+        "red",
+        "red",
+        None,
+    ]
+    # less is better: 6 overdue tasks for a plan of 4 is 4 / 6 = 67% of the pace
+    assert pace(attainment(4, 6, higher_is_better=False)) == "red"
+    assert pace(attainment(4, 3, higher_is_better=False)) == "green"
+
+
+def test_the_week_starts_on_monday():
+    # Wednesday 18 March 2026 -> Monday 16; a Monday is its own week's start;
+    # Sunday 1 March belongs to the week of Monday 23 February
+    assert week_start(date(2026, 3, 18)) == date(2026, 3, 16)
+    assert week_start(date(2026, 3, 16)) == date(2026, 3, 16)
+    assert week_start(date(2026, 3, 1)) == date(2026, 2, 23)

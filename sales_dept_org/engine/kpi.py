@@ -140,6 +140,30 @@ def attainment(plan, fact, higher_is_better=True, cap=None):
     return value if cap is None else min(cap, value)
 
 
+# at or over the pace: green; from 80% of it: amber; under: red
+PACE_AMBER = 0.8
+
+
+def pace(reached):
+    """The colour of an attainment against the plan to date (the day's, the
+    week's or the month's pace): "green", "amber" or "red", None without a
+    plan.
+
+    >>> pace(1.0), pace(0.8), pace(0.79), pace(None)
+    ('green', 'amber', 'red', None)
+    """
+    if reached is None:
+        return None
+    if reached >= 1:
+        return "green"
+    return "amber" if reached >= PACE_AMBER else "red"
+
+
+def week_start(day):
+    """The Monday of ``day``'s week: the board's week to date starts there."""
+    return day - timedelta(days=day.weekday())
+
+
 def weighted_attainment(items):
     """``items``: (weight, attainment or None). Metrics without a plan do not count."""
     counted = [(weight, value) for weight, value in items if value is not None and weight > 0]

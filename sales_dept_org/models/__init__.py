@@ -1,4 +1,5 @@
 from . import sales_audit_line_mixin
+from . import sales_report_unit_mixin
 from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public

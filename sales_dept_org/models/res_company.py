@@ -203,6 +203,12 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self.resource_calendar_id.tz or self.partner_id.tz or "UTC"
 
+    def _sales_lang(self):
+        """The language of what the department writes for the company as a
+        whole (bonus sheets' names and notes, team digests): its partner's."""
+        self.ensure_one()
+        return self.partner_id.lang or "en_US"
+
     def _sales_date(self, moment=None):
         """The company's date of ``moment`` (naive UTC, as Odoo keeps it; now
         by default): its "today"."""

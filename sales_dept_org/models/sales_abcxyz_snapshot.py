@@ -316,8 +316,35 @@ class SalesAbcxyzSnapshotLine(models.Model):
     abcxyz_class = fields.Selection(
         ABCXYZ_CLASSES, "Class", compute="_compute_abcxyz_class", store=True, index=True
     )
+    is_latest = fields.Boolean(
+        "Latest snapshot",
+        compute="_compute_is_latest",
+        search="_search_is_latest",
+        help="The line belongs to its company's latest computed snapshot.",
+    )
 
     @api.depends("abc_class", "xyz_class")
     def _compute_abcxyz_class(self):
         for line in self:
             line.abcxyz_class = (line.abc_class or "") + (line.xyz_class or "") or False
+
+    def _latest_snapshots(self):
+        """Each company's latest computed snapshot (one a month: a short read)."""
+        snapshots = self.env["sales.abcxyz.snapshot"].search_fetch(
+            [("computed_on", "!=", False)], ["company_id", "date"]
+        )  # newest first: the model's order
+        latest = {}
+        for snapshot in snapshots:
+            latest.setdefault(snapshot.company_id, snapshot)
+        return snapshots.browse([snapshot.id for snapshot in latest.values()])
+
+    def _compute_is_latest(self):
+        latest = self._latest_snapshots()
+        for line in self:
+            line.is_latest = line.snapshot_id in latest
+
+    def _search_is_latest(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Search the latest snapshot with = or !=."))
+        in_latest = (operator == "=") == value
+        return [("snapshot_id", "in" if in_latest else "not in", self._latest_snapshots().ids)]

@@ -35,13 +35,16 @@ class SalesBonusLine(models.Model):
     fixed_amount = fields.Monetary("Fixed")
     discipline_score = fields.Float(
         "Discipline score (%)",
+        aggregator="avg",
         help="max(0, 100 - (5 x lead-days without a task + 5 x overdue task-days + 5 x "
         "lead-days missing required data + 10 x stage overrides) / days counted)",
     )
     soft_target = fields.Monetary()
     soft_amount = fields.Monetary("Soft")
     bonus_target = fields.Monetary()
-    bonus_payout = fields.Float("Bonus payout (%)", help="Share of the target bonus earned.")
+    bonus_payout = fields.Float(
+        "Bonus payout (%)", aggregator="avg", help="Share of the target bonus earned."
+    )
     bonus_amount = fields.Monetary("Bonus")
     instant_amount = fields.Monetary("Instant bonuses")
     clawback_amount = fields.Monetary("Clawback")
@@ -50,6 +53,7 @@ class SalesBonusLine(models.Model):
     next_tier_note = fields.Char("Next tier")
     payout_share = fields.Float(
         "Payout (% of target pay)",
+        aggregator="avg",
         digits=(16, 2),
         help="Fixed, soft, bonus and instant bonuses in percent of the target pay.",
     )
@@ -111,10 +115,13 @@ class SalesBonusLine(models.Model):
 
 class SalesBonusLineMetric(models.Model):
     _name = "sales.bonus.line.metric"
+    _inherit = ["sales.report.unit.mixin"]
     _description = "Bonus Sheet Line Metric"
     # creation order is the scheme's metric order; ordering by line_id would
     # join the lines' own order (teams, employees) on every read
     _order = "id"
+    # plans and facts of different metrics do not add up
+    _unit_measures = ("plan", "fact", "to_next_tier")
 
     _sql_constraints = [
         ("metric_unique", "unique(line_id, metric_id)", "A metric appears once per line.")
@@ -129,17 +136,17 @@ class SalesBonusLineMetric(models.Model):
     # not stored: the column was a selection, and Odoo cannot update a stored
     # selection into a char (ir.model.fields.selection cleanup)
     metric_code = fields.Char(related="metric_id.code", string="Code")
-    weight = fields.Float("Weight (%)")
+    weight = fields.Float("Weight (%)", aggregator="avg")
     plan = fields.Float(digits=(16, 2))
     fact = fields.Float(digits=(16, 2))
-    attainment = fields.Float("Attainment (%)", digits=(16, 2))
-    payout = fields.Float("Payout (% of bonus)", digits=(16, 2))
+    attainment = fields.Float("Attainment (%)", digits=(16, 2), aggregator="avg")
+    payout = fields.Float("Payout (% of bonus)", digits=(16, 2), aggregator="avg")
     to_next_tier = fields.Float(
         "Still needed",
         digits=(16, 2),
         help="How much more fact reaches the next tier (how much less for a metric to keep low).",
     )
-    next_tier_payout = fields.Float("Next tier pays (%)", digits=(16, 2))
+    next_tier_payout = fields.Float("Next tier pays (%)", digits=(16, 2), aggregator="avg")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -70,6 +70,7 @@ class SalesBonusSheet(models.Model):
             ("confirmed", "Confirmed"),
             ("exported", "Exported"),
         ],
+        "Status",  # not "State": Polish tells a region (województwo) from a status
         default="draft",
         required=True,
         tracking=True,
@@ -98,7 +99,9 @@ class SalesBonusSheet(models.Model):
     def _compute_name(self):
         for sheet in self:
             month = sheet.date_from.strftime("%Y-%m") if sheet.date_from else ""
-            sheet.name = self.env._(
+            # the company's record: in its language, whoever computes it
+            env = sheet.with_context(lang=sheet.company_id._sales_lang()).env
+            sheet.name = env._(
                 "Bonus sheet %(month)s, %(company)s", month=month, company=sheet.company_id.name
             )
 

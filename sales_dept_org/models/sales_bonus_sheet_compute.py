@@ -10,6 +10,7 @@ import json
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import float_compare, float_round
+from odoo.tools.misc import get_lang
 
 from ..engine import pay
 from .sales_bonus_scheme import to_decimal
@@ -21,8 +22,12 @@ class SalesBonusSheet(models.Model):
     _inherit = "sales.bonus.sheet"  # pylint: disable=consider-merging-classes-inherited
 
     def _compute_sheet(self):
-        """Computes the month's lines of this sheet, under the month lock."""
+        """Computes the month's lines of this sheet, under the month lock, in
+        the company's language: the notes are the company's record."""
         self.ensure_one()
+        lang = self.company_id._sales_lang()
+        if self.env.lang != lang:
+            return self.with_context(lang=lang)._compute_sheet()
         self._lock_month()
         self._check_unlocked()
         employees = self._bonus_employees()
@@ -242,8 +247,9 @@ class SalesBonusSheet(models.Model):
     def _next_tier_step(self, vals):
         # formatted before the call: the translation extractor cannot read
         # f-strings among the arguments of _() (it skipped this whole file)
-        needed = format(vals["to_next_tier"], ",.2f")
-        payout = format(vals["next_tier_payout"], "g")
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        needed = lang.format("%.2f", vals["to_next_tier"], grouping=True)
+        payout = lang.format("%g", vals["next_tier_payout"])
         if self.env["sales.kpi.metric"].browse(vals["metric_id"]).higher_is_better:
             text = self.env._("%(metric)s: %(needed)s more pays %(payout)s%% of the bonus")
         else:  # a metric to keep low: the fact has to fall

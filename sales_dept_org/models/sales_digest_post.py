@@ -94,7 +94,8 @@ class SalesDigestPost(models.Model):
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def _publish(self):
-        """Posts each digest to its team's channel and mails it to the head."""
+        """Posts each digest to its team's channel, in the company's language,
+        and mails it to the head, in theirs."""
         if not self:
             return
         figures = self._figures()
@@ -106,17 +107,19 @@ class SalesDigestPost(models.Model):
             team_plan_fact = plan_fact.get(digest.id, {})
             # the whole team reads the channel: money per person only for the head,
             # as on the board (the team sees its money as a total)
-            body = digest._render(team_figures, team_plan_fact)
+            lang = digest.company_id._sales_lang()
+            body = digest.with_context(lang=lang)._render(team_figures, team_plan_fact)
             digest.write({"body": body, "channel_id": digest.team_id.digest_channel_id.id})
             digest.team_id.digest_channel_id.message_post(
                 body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
             )
             head = digest.team_id.user_id
             if head.partner_id.email:
+                for_head = digest.with_context(lang=head.lang or lang)
                 mails.append(
                     {
-                        "subject": digest._subject(),
-                        "body_html": digest._render(
+                        "subject": for_head._subject(),
+                        "body_html": for_head._render(
                             team_figures, team_plan_fact, money_per_person=True
                         ),
                         "recipient_ids": [(4, head.partner_id.id)],

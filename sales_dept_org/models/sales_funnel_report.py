@@ -28,6 +28,11 @@ class SalesFunnelReport(models.Model):
     _auto = False
     _order = "stage_sequence, stage_id"
     _rec_name = "lead_id"
+    _inherit = ["sales.report.unit.mixin"]
+    # a lead is counted once per stage it reached: summed over stages, these
+    # count it again and again (lost there counts it once: it adds up)
+    _unit_field = "stage_id"
+    _unit_measures = ("reached", "passed", "won", "conversion_next", "conversion_won")
     # what the view reads: flushed before any query on it
     _depends = {
         "crm.lead": [

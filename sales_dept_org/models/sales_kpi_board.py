@@ -22,6 +22,8 @@ from odoo.tools import SQL
 from ..engine import kpi
 
 PAYMENTS_METRIC = "sales_dept_org.kpi_metric_payments_received"
+# the pace's colour as a Bootstrap bar
+BAR_CLASSES = {"green": "bg-success", "amber": "bg-warning", "red": "bg-danger"}
 
 
 class SalesKpiBoard(models.Model):
@@ -29,6 +31,7 @@ class SalesKpiBoard(models.Model):
     _description = "KPI Board"
     _auto = False
     _order = "team_id, id"
+    _rec_name = "user_id"
 
     # Pivot and graph (``_read_group``): the figures are computed, not stored,
     # so their aggregates are too. SQL makes the groups and lists each group's
@@ -45,6 +48,13 @@ class SalesKpiBoard(models.Model):
     team_id = fields.Many2one("crm.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
+    team_has_roles = fields.Boolean(
+        "Team with roles",
+        readonly=True,
+        help="A member of the team has a sales role (hunter, closer, farmer, head or "
+        "universal): the department's teams, not Odoo's default ones.",
+    )
+    date = fields.Date("Day", compute="_compute_board", help="The company's day the board shows.")
     currency_id = fields.Many2one("res.currency", compute="_compute_board")
     rank = fields.Integer(compute="_compute_board", aggregator="min")
     attainment = fields.Float(
@@ -92,7 +102,7 @@ class SalesKpiBoard(models.Model):
         )
         # "today" is each row's company's day: one pass per date, usually one
         # (a team in another time zone may already be on the next date)
-        figures, due = {}, {}
+        figures, due, days = {}, {}, {}
         by_day = rows.grouped(lambda row: (row.company_id or self.env.company)._sales_date())
         for today, day_rows in by_day.items():
             day_figures = self._day_figures(day_rows.user_id, today, metrics)
@@ -100,6 +110,7 @@ class SalesKpiBoard(models.Model):
             for row in day_rows:
                 figures[row.id] = day_figures[row.user_id.id]
                 due[row.id] = day_due.get((row.user_id.id, today), 0.0)
+                days[row.id] = today
         scoring = {metric: (metric.board_weight, metric.higher_is_better) for metric in metrics}
         attainments, capped = {}, {}
         for row in rows:
@@ -125,7 +136,8 @@ class SalesKpiBoard(models.Model):
         render = self._metrics_renderer(metrics)
         for row in self:
             visible = row._money_visible()
-            money = figures[row.id].get(payments, (0.0,) * 5) if visible else (0.0,) * 5
+            money = figures[row.id].get(payments, (0.0,) * 7) if visible else (0.0,) * 7
+            row.date = days[row.id]
             row.currency_id = row.company_id.currency_id or self.env.company.currency_id
             row.rank = ranks.get(row.id, 0)
             value = attainments[row.id]
@@ -142,33 +154,42 @@ class SalesKpiBoard(models.Model):
     @api.model
     def _day_figures(self, users, today, metrics):
         """{user id: {metric: (plan MTD, fact MTD, plan today, fact today, plan
-        tomorrow)}} of the month up to ``today``: one query for the targets,
-        one for the facts of the days before today (stored by the nightly
-        cron) and one for today's (live). The metrics' settings are read once:
-        the loops run people x metrics."""
-        tomorrow = today + timedelta(days=1)
-        month_start = today.replace(day=1)
+        tomorrow, plan WTD, fact WTD)}} of the month and the week (from
+        Monday) up to ``today``: one query for the targets, one for the facts
+        of the month's days before today and one for the week's (stored by
+        the nightly cron), one for today's (live). The metrics' settings are
+        read once: the loops run people x metrics."""
+        tomorrow, yesterday = today + timedelta(days=1), today - timedelta(days=1)
+        month_start, week_start = today.replace(day=1), kpi.week_start(today)
         targets = self.env["sales.kpi.plan"]._get_range_targets(
-            users, [(month_start, today), (today, today), (tomorrow, tomorrow)]
+            users,
+            [(month_start, today), (today, today), (tomorrow, tomorrow), (week_start, today)],
         )
-        facts_before = metrics._read_fact_parts(users, month_start, today - timedelta(days=1))
+        facts_before = metrics._read_fact_parts(users, month_start, yesterday)
+        facts_week = {}
+        if today.weekday():  # on a Monday the week before today is empty: no query
+            facts_week = metrics._read_fact_parts(users, week_start, yesterday)
         facts_today = metrics._read_fact_parts(users, today, today)
+        nothing = (0.0, 0)
         figures = defaultdict(dict)
         for metric in metrics:
             average = metric.measure == "average"
             for user_id in users.ids:
                 key = (metric.id, user_id)
                 before, done_today = facts_before.get(key), facts_today.get(key)
-                if key not in targets and not before and not done_today:
+                week = facts_week.get(key, nothing)
+                if key not in targets and not before and not done_today and not week[1]:
                     continue
-                plan_mtd, plan_today, plan_tomorrow = targets.get(key, (0.0, 0.0, 0.0))
-                before, done_today = before or (0.0, 0), done_today or (0.0, 0)
+                plan_mtd, plan_today, plan_tomorrow, plan_wtd = targets.get(key, (0.0,) * 4)
+                before, done_today = before or nothing, done_today or nothing
                 figures[user_id][metric] = (
                     plan_mtd,
                     kpi.fact_value(before[0] + done_today[0], before[1] + done_today[1], average),
                     plan_today,
                     kpi.fact_value(*done_today, average),
                     plan_tomorrow,
+                    plan_wtd,
+                    kpi.fact_value(week[0] + done_today[0], week[1] + done_today[1], average),
                 )
         return figures
 
@@ -178,7 +199,10 @@ class SalesKpiBoard(models.Model):
             SQL(
                 """CREATE VIEW %s AS
                    SELECT member.id, member.crm_team_id AS team_id, member.user_id,
-                          team.company_id
+                          team.company_id,
+                          EXISTS (SELECT 1 FROM crm_team_member role
+                                   WHERE role.crm_team_id = team.id AND role.active
+                                     AND role.sales_role IS NOT NULL) AS team_has_roles
                      FROM crm_team_member member
                      JOIN crm_team team ON team.id = member.crm_team_id
                     WHERE member.active AND team.active""",
@@ -190,20 +214,36 @@ class SalesKpiBoard(models.Model):
     def _flush_search(self, domain, fields=None, order=None, seen=None):
         # the view reads team members: flush them, not only this model's fields
         result = super()._flush_search(domain, fields=fields, order=order, seen=seen)
-        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active"])
+        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "active", "sales_role"])
         self.env["crm.team"].flush_model(["company_id", "active"])
         return result
 
     @api.model
     def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
-        """The default order is the ranking: teams are small, so the rows are
-        ranked in memory, then sliced."""
+        """The default order is the ranking within each team, teams by name.
+        The rows' teams are read first (no figure): only the teams the page
+        ``offset``/``limit`` touches are ranked, so a page of the director's
+        board computes the figures of a few teams, not of every row."""
         if order and order != self._order:
             return super().search_fetch(domain, field_names, offset, limit, order)
         # the company too: the figures are computed next and need it
-        rows = super().search_fetch(domain, [*field_names, "company_id"])
-        rows = rows.sorted(lambda row: (row.team_id.name or "", row.team_id.id, row.rank))
-        return rows[offset : offset + limit if limit else None]
+        rows = super().search_fetch(domain, [*field_names, "team_id", "company_id"], order="id")
+        end = offset + limit if limit else None
+        page, position, skip = [], 0, 0
+        for _team, team_rows in sorted(
+            rows.grouped("team_id").items(), key=lambda item: (item[0].name or "", item[0].id)
+        ):
+            if end is not None and position >= end:
+                break
+            if position + len(team_rows) > offset:
+                skip = skip if page else offset - position
+                page.extend(team_rows.ids)
+            position += len(team_rows)
+        # a fresh prefetch set: ranking these rows computes these teams only
+        ranked = self.browse(page).sorted(
+            lambda row: (row.team_id.name or "", row.team_id.id, row.rank)
+        )
+        return ranked[skip : skip + limit if limit else None]
 
     @api.model
     def _is_computed_aggregate(self, aggregate_spec):
@@ -260,36 +300,54 @@ class SalesKpiBoard(models.Model):
 
     def _metrics_renderer(self, metrics):
         """render(figures, money_visible, currency) -> the plan and fact table of
-        a row. The header, the metrics' names and each currency's formatter
-        are made once per board, not once per row and cell. ``figures``:
-        {metric: 5 figures}, in the metrics' order."""
+        a row: per metric, today's, the week's and the month's "fact / plan"
+        over a bar coloured against that pace (green on or over it, amber
+        from 80%, red under), and tomorrow's plan. The header, the metrics'
+        names and each currency's formatter are made once per board, not
+        once per row and cell. ``figures``: {metric: 7 figures}, in the
+        metrics' order."""
         header = Markup(
             "<tr><th></th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th></tr>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr>"
         ) % (
-            self.env._("Plan today"),
-            self.env._("Fact today"),
-            self.env._("Plan tomorrow"),
-            self.env._("Plan MTD"),
-            self.env._("Fact MTD"),
+            self.env._("Today"),
+            self.env._("Week"),
+            self.env._("Month"),
+            self.env._("Tomorrow"),
         )
         names = {metric: escape(metric.name) for metric in metrics}
         codes = {metric: escape(metric.code) for metric in metrics}
         money = {metric: metric.is_money for metric in metrics}
+        higher = {metric: metric.higher_is_better for metric in metrics}
         formatters = {}  # currency id -> format(metric, value)
+
+        def cell(metric, text, fact, plan):
+            reached = kpi.attainment(plan, fact, higher[metric])
+            colour = BAR_CLASSES.get(kpi.pace(reached))
+            bar = (
+                f'<div class="progress" style="height: 4px;" data-pace="{kpi.pace(reached)}">'
+                f'<div class="progress-bar {colour}" style="width: {min(reached, 1) * 100:.0f}%;">'
+                "</div></div>"
+                if colour
+                else ""
+            )
+            figures = f"{escape(text(metric, fact))} / {escape(text(metric, plan))}"
+            return f'<td class="text-end text-nowrap">{figures}{bar}</td>'
 
         def render(figures, money_visible, currency):
             if currency.id not in formatters:
                 formatters[currency.id] = metrics._value_formatter(currency)
             text = formatters[currency.id]
             rows = []
-            for metric, (plan, fact, plan_today, fact_today, plan_tomorrow) in figures.items():
+            for metric, values in figures.items():
                 if money[metric] and not money_visible:
                     continue
-                cells = "".join(
-                    f'<td class="text-end">{escape(text(metric, value))}</td>'
-                    for value in (plan_today, fact_today, plan_tomorrow, plan, fact)
+                plan, fact, plan_today, fact_today, plan_tomorrow, plan_week, fact_week = values
+                cells = (
+                    cell(metric, text, fact_today, plan_today)
+                    + cell(metric, text, fact_week, plan_week)
+                    + cell(metric, text, fact, plan)
+                    + f'<td class="text-end text-nowrap">{escape(text(metric, plan_tomorrow))}</td>'
                 )
                 # the code names the row whatever the user's language
                 rows.append(

@@ -18,8 +18,11 @@ FIRST_STORE_DAYS = 62
 
 class SalesKpiFact(models.Model):
     _name = "sales.kpi.fact"
+    _inherit = ["sales.report.unit.mixin"]
     _description = "KPI Daily Fact"
     _order = "date desc, metric_id, user_id"
+    # revenue, calls and a conversion rate do not add up
+    _unit_measures = ("amount", "record_count")
 
     _sql_constraints = [
         (

@@ -14,7 +14,7 @@ import functools
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import create_index, float_repr
+from odoo.tools import create_index, float_round
 from odoo.tools.misc import get_lang
 from odoo.tools.safe_eval import safe_eval
 
@@ -197,7 +197,8 @@ class SalesKpiMetric(models.Model):
     def _value_formatter(self, currency):
         """format(metric, value) -> text, a figure as the board and the
         digests show it: money in ``currency`` laid out as
-        ``format_amount`` does, an average with 2 decimals, counts without.
+        ``format_amount`` does, an average with 2 decimals, counts rounded to
+        whole ones, in the language's number format.
         The language is looked up once for the many figures of a board
         (``format_amount`` looks it up for each: a third of its time), and
         each amount is formatted once (plans repeat across people and metrics)."""
@@ -224,7 +225,11 @@ class SalesKpiMetric(models.Model):
             is_money, is_average = kinds[metric.id]
             if is_money:
                 return money(value)
-            return float_repr(value, 2 if is_average or value % 1 else 0)
+            # an average with 2 decimals, a count whole (a day's share of 50
+            # calls is 2, not 2.27), both with the language's separators
+            if is_average:
+                return lang.format("%.2f", value, grouping=True)
+            return lang.format("%.0f", float_round(value, precision_digits=0), grouping=True)
 
         return format_value
 

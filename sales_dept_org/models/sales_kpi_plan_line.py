@@ -25,9 +25,11 @@ def _in_adaptation(employee):
 
 class SalesKpiPlanLine(models.Model):
     _name = "sales.kpi.plan.line"
-    _inherit = ["sales.audit.line.mixin"]
+    _inherit = ["sales.audit.line.mixin", "sales.report.unit.mixin"]
     _description = "KPI Plan Target"
     _order = "plan_id, metric_id, user_id"
+    # targets of calls and of złoty do not add up
+    _unit_measures = ("target", "effective_target")
 
     _audit_parent = "plan_id"
     _audit_fields = ("metric_id", "user_id", "weight", "target")

@@ -9,7 +9,8 @@ written as text: never a formula or a link, even when it starts with ``=``.
 ``data`` is a dict:
     title, money (decimals, symbol, position), metrics ([(metric key, label)]),
     teams: iterable of {"name", "lines": iterable of row dicts},
-    instants: iterable of {"date", "employee", "amount", "reason", "granted_by"}
+    instants: iterable of {"date", "employee", "amount", "reason", "granted_by"},
+    labels: {English text of LABELS: the reader's} (headers, sheet names, totals)
 A row dict has the keys of PERSON_COLUMNS plus "attainments" {metric key: percent}.
 Iterables may be generators reading the lines batch by batch: nothing here
 keeps a row once written, so memory stays flat as the lines grow.
@@ -54,6 +55,11 @@ INSTANT_COLUMNS = [
     ("granted_by", "Granted by", "text"),
 ]
 FORBIDDEN_IN_SHEET_NAMES = str.maketrans({char: " " for char in "[]:*?/\\"})
+# every fixed text the workbook shows, to be given in the reader's language
+LABELS = sorted(
+    {header for columns in (PERSON_COLUMNS, SUMMARY_COLUMNS, INSTANT_COLUMNS)
+     for _key, header, _kind in columns} | {"Summary", "Instant bonuses", "Total"}
+)  # fmt: skip
 
 
 def money_format(decimals, symbol, position):
@@ -76,10 +82,15 @@ def unique_sheet_name(name, used):
     return candidate
 
 
-def person_columns(metrics):
-    """The person columns with one attainment column per metric after the payout."""
+def translated(columns, label):
+    return [(key, label(header), kind) for key, header, kind in columns]
+
+
+def person_columns(metrics, label=str):
+    """The person columns with one attainment column per metric after the
+    payout, headers through ``label`` (the reader's language)."""
     columns = []
-    for key, header, kind in PERSON_COLUMNS:
+    for key, header, kind in translated(PERSON_COLUMNS, label):
         columns.append((key, header, kind))
         if key == "bonus_payout":
             columns += [
@@ -113,9 +124,15 @@ def write_workbook(stream, data):
         "total_text": workbook.add_format({"bold": True, "top": 1}),
         "total_money": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
     }
-    summary = workbook.add_worksheet("Summary")
-    used_names = {"summary", "instant bonuses"}
-    columns = person_columns(data["metrics"])
+    labels = data.get("labels") or {}
+
+    def label(text):
+        return labels.get(text) or text
+
+    summary_name, instants_name = label("Summary")[:31], label("Instant bonuses")[:31]
+    summary = workbook.add_worksheet(summary_name)
+    used_names = {summary_name.lower(), instants_name.lower()}
+    columns = person_columns(data["metrics"], label)
     team_totals, grand = [], _Totals()
     for team in data["teams"]:
         table = _Table(
@@ -128,15 +145,15 @@ def write_workbook(stream, data):
         for row in team["lines"]:
             table.add_row(row)
             totals.add(row)
-        table.add_totals(dict(totals.sums(), employee="Total"))
+        table.add_totals(dict(totals.sums(), employee=label("Total")))
         team_totals.append(dict(totals.sums(), team=team["name"], people=totals.count))
         grand.merge(totals)
-    table = _Table(summary, formats, data["title"], SUMMARY_COLUMNS)
+    table = _Table(summary, formats, data["title"], translated(SUMMARY_COLUMNS, label))
     for row in team_totals:
         table.add_row(row)
-    table.add_totals(dict(grand.sums(), team="Total", people=grand.count))
-    instants = workbook.add_worksheet("Instant bonuses")
-    table = _Table(instants, formats, data["title"], INSTANT_COLUMNS)
+    table.add_totals(dict(grand.sums(), team=label("Total"), people=grand.count))
+    instants = workbook.add_worksheet(instants_name)
+    table = _Table(instants, formats, data["title"], translated(INSTANT_COLUMNS, label))
     for row in data["instants"]:
         table.add_row(row)
     workbook.close()

@@ -66,7 +66,8 @@ class SalesBonusSheetXlsx(models.AbstractModel):
             .sudo()
             .create(
                 {
-                    "name": f"{sheets.name}.xlsx",
+                    # "Sp. z o.o." ends with a dot: no second one before the extension
+                    "name": f"{sheets.name.rstrip('.')}.xlsx",
                     "raw": content,
                     "res_model": sheets._name,
                     "res_id": sheets.id,
@@ -112,6 +113,33 @@ class SalesBonusSheetXlsx(models.AbstractModel):
             "metrics": self._used_metrics(sheet),
             "teams": self._team_tables(sheet),
             "instants": self._instant_rows(sheet),
+            "labels": self._workbook_labels(),
+        }
+
+    @api.model
+    def _workbook_labels(self):
+        """The workbook's fixed texts (``bonus_sheet_workbook.LABELS``) in the
+        reader's language, each written out for the translation extractor."""
+        return {
+            "Amount": self.env._("Amount"),
+            "Bonus": self.env._("Bonus"),
+            "Bonus payout (%)": self.env._("Bonus payout (%)"),
+            "Clawback": self.env._("Clawback"),
+            "Date": self.env._("Date"),
+            "Discipline score (%)": self.env._("Discipline score (%)"),
+            "Employee": self.env._("Employee"),
+            "Fixed": self.env._("Fixed"),
+            "Granted by": self.env._("Granted by"),
+            "Instant bonuses": self.env._("Instant bonuses"),
+            "Note": self.env._("Note"),
+            "People": self.env._("People"),
+            "Reason": self.env._("Reason"),
+            "Role": self.env._("Role"),
+            "Soft": self.env._("Soft"),
+            "Summary": self.env._("Summary"),
+            "Target pay": self.env._("Target pay"),
+            "Team": self.env._("Team"),
+            "Total": self.env._("Total"),
         }
 
     @api.model

@@ -16,6 +16,7 @@ from . import test_demo_reports
 from . import test_digest_post
 from . import test_discipline_daily
 from . import test_foundation
+from . import test_generated_pl
 from . import test_funnel_report
 from . import test_handoff
 from . import test_handoff_notice
@@ -30,11 +31,13 @@ from . import test_kpi_metric
 from . import test_kpi_plan
 from . import test_mandatory_task
 from . import test_member_role
+from . import test_menus
 from . import test_migration_repairs
 from . import test_migrations
 from . import test_money_report
 from . import test_neighbours
 from . import test_organisation
+from . import test_report_aggregates
 from . import test_pay_privacy
 from . import test_persona_tours
 from . import test_rpc_create

@@ -122,7 +122,7 @@ class TestAbcxyzSnapshot(SalesInvoiceCommon):
         groups = Line._read_group(action["domain"], ["class_from", "class_to"], ["__count"])
         # p1 AX->AX, p2 AY->AY, p3 AZ->AZ, p4 BX->AX, p5 BZ->BZ, p6 CZ->gone
         self.assertEqual(
-            dict(((old, new), count) for old, new, count in groups),
+            {(old, new): count for old, new, count in groups if count},
             {
                 ("ax", "ax"): 1,
                 ("ay", "ay"): 1,
@@ -134,6 +134,52 @@ class TestAbcxyzSnapshot(SalesInvoiceCommon):
         )
         moved = Line.search(action["domain"] + [("class_from", "=", "bx"), ("class_to", "=", "ax")])
         self.assertEqual((moved.partner_id, moved.user_id), (self.p4, self.user_hunter))
+        # "Changed class": p4 BX -> AX and p6 CZ -> not classified
+        changed = Line.search(action["domain"] + [("changed", "=", True)])
+        self.assertEqual(changed.partner_id, self.p4 | self.p6)
+
+    def test_migration_matrix_shows_every_class(self):
+        """The pivot's grouped reads (rows, columns, cells) hold all 9 classes
+        on each axis, "not classified" where a customer is, and empty cells
+        count 0."""
+        action = self._compare_year_to_half()
+        Line = self.env["sales.abcxyz.migration.line"]
+        classes = ["ax", "ay", "az", "bx", "by", "bz", "cx", "cy", "cz"]
+        rows = Line._read_group(action["domain"], ["class_from"], ["__count"])
+        self.assertEqual([value for value, _count in rows], classes)  # nobody new in half
+        self.assertEqual(dict(rows), dict.fromkeys(classes, 0) | {
+            "ax": 1, "ay": 1, "az": 1, "bx": 1, "bz": 1, "cz": 1
+        })  # fmt: skip
+        columns = Line._read_group(action["domain"], ["class_to"], ["__count"])
+        self.assertEqual([value for value, _count in columns], [*classes, "none"])
+        cells = Line._read_group(action["domain"], ["class_from", "class_to"], ["__count"])
+        self.assertEqual(len(cells), 9 * 10)
+        counts = {(old, new): count for old, new, count in cells}
+        self.assertEqual(counts["bx", "ax"], 1)
+        self.assertEqual(counts["cx", "cx"], 0)
+        self.assertEqual(sum(counts.values()), 6)
+        # the axes say which snapshot they are
+        described = Line.fields_get(["class_from", "class_to"], ["selection"])
+        self.assertEqual(dict(described["class_from"]["selection"])["ax"], "Before: AX")
+        self.assertEqual(dict(described["class_to"]["selection"])["none"], "After: not classified")
+
+    def test_classes_open_on_the_latest_snapshot(self):
+        """The action filters on the latest computed snapshot by default: the
+        half year (20 January), not the year (15 January) as well."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_dept_org.sales_abcxyz_snapshot_line_action"
+        )
+        self.assertIn("'search_default_filter_latest': 1", action["context"])
+        Line = self.env["sales.abcxyz.snapshot.line"]
+        latest = Line.search([("is_latest", "=", True), ("company_id", "=", self.env.company.id)])
+        self.assertEqual(latest.snapshot_id, self.snapshot_half)
+        self.assertEqual(len(latest), 5)
+        older = Line.search([("is_latest", "=", False), ("company_id", "=", self.env.company.id)])
+        self.assertEqual(older.snapshot_id, self.snapshot_year)
+        self.assertEqual(latest.mapped("is_latest"), [True] * 5)
+        # a snapshot taken but not computed yet does not hide the computed one
+        self.env["sales.abcxyz.snapshot"].create({"date": "2026-02-01"})
+        self.assertEqual(Line.search([("is_latest", "=", True)]).snapshot_id, self.snapshot_half)
 
     @users("sdo_farmer")
     def test_salesperson_reads_only_own_customers(self):

@@ -165,6 +165,22 @@ class TestFunnelReport(SalesInvoiceCommon):
             self.assertAlmostEqual(rates[(stage,)][0], to_next, places=1)
             self.assertAlmostEqual(rates[(stage,)][1], to_won, places=1)
 
+    def test_totals_across_stages_count_no_lead_twice(self):
+        """The pivot's Total row (no stage grouping): a lead is counted once per
+        stage it reached, so reached, passed, won and the conversions have no
+        total across stages; lost there counts each lost lead once: 2."""
+        measures = [*MEASURES, "conversion_next:avg", "conversion_won:avg"]
+        self.assertEqual(
+            self._by(self.north, [], measures), {(): (False, False, 2, False, False, False)}
+        )
+        # grouped by a cut only: the same per existing / new customers
+        by_type = self._by(self.north, ["customer_type"], measures)
+        self.assertEqual(by_type[("new",)], (False, False, 2, False, False, False))
+        # within one stage the cut still adds up: New, existing 2 + new 4 = 6
+        at_new = [*self.north, ("stage_id", "=", self.stages[0].id)]
+        self.assertEqual(self._by(at_new, ["customer_type"], ["reached:sum"]),
+                         {("existing",): (2,), ("new",): (4,)})  # fmt: skip
+
     def test_cut_new_versus_existing_customers(self):
         figures = self._by(self.north, ["customer_type", "stage_id"], ["reached:sum"])
         new, qualified, proposition, negotiation, won = self.stages

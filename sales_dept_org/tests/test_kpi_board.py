@@ -1,4 +1,6 @@
+import re
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -321,3 +323,87 @@ class TestKpiBoard(KpiCommon):
         attainment = {row["user_id"][0]: round(row["attainment"], 2) for row in rows}
         self.assertEqual(attainment[nora.id], 100.0)
         self.assertEqual(attainment[self.user_hunter.id], 92.86)
+
+    # the board as a person reads it: whole counts, the week, the pace, the day
+    def _cells(self, user, code):
+        """([today, week, month, tomorrow] texts, [paces]) of a metric's row."""
+        row = self.Board.search([("user_id", "=", user.id), ("team_id", "=", self.team_north.id)])
+        match = re.search(rf'<tr data-metric="{code}">(.*?)</tr>', row.metrics_html)
+        cells = re.findall(r"<td[^>]*>([^<]*)", match.group(1))[1:]
+        return cells, re.findall(r'data-pace="(\w+)"', match.group(1))
+
+    def test_day_week_and_month_against_their_pace(self):
+        """Wednesday 18 March: the week to date is Monday 16 to today, 3 of the
+        22 weekdays. Hunter: a call a day, on the pace of each. Farmer: no
+        call. The date of the company's day is on each row."""
+        self.assertEqual(
+            self._cells(self.user_hunter, "calls_made"),
+            (["1 / 1", "3 / 3", "13 / 13", "1"], ["green"] * 3),
+        )
+        self.assertEqual(
+            self._cells(self.user_farmer, "calls_made"),
+            (["0 / 1", "0 / 3", "0 / 13", "1"], ["red"] * 3),
+        )
+        self.assertEqual(
+            self.Board.search([("user_id", "=", self.user_hunter.id)]).date, date(2026, 3, 18)
+        )
+
+    def test_counts_are_whole_and_amber_is_near_the_pace(self):
+        """26 calls over 22 weekdays: 1.18 a day, the 4 cents left over on the
+        first four days (2-5 March: 1.19). Today 1.18, the week 3.54, the month
+        to date 4 x 1.19 + 9 x 1.18 = 15.38: shown as whole calls 1, 4, 15.
+        The hunter's 1, 3 and 13 calls are 85% of each pace: amber."""
+        hunter_calls = self.plan.line_ids.filtered(
+            lambda line: line.user_id == self.user_hunter and line.metric_id == self.calls
+        )
+        hunter_calls.target = 26
+        self.env.invalidate_all()
+        self.assertEqual(
+            self._cells(self.user_hunter, "calls_made"),
+            (["1 / 1", "3 / 4", "13 / 15", "1"], ["amber"] * 3),
+        )
+
+    def test_teams_with_roles(self):
+        """Odoo's own teams, whose members have no sales role, are not the
+        department's: the board's default filter leaves them out."""
+        plain = self.env["res.users"].create({"name": "Plain Seller", "login": "board_plain"})
+        default = self.env["crm.team"].create(
+            {"name": "Pre-Sales", "member_ids": [Command.set(plain.ids)]}
+        )
+        teams = (self.team_north | default).ids
+        self.assertEqual(
+            self.Board.search([("team_id", "in", teams), ("team_has_roles", "=", True)]).team_id,
+            self.team_north,
+        )
+        self.assertEqual(
+            self.Board.search([("team_id", "in", teams), ("team_has_roles", "=", False)]).user_id,
+            plain,
+        )
+
+    def test_a_page_computes_only_the_teams_it_shows(self):
+        """Alpha (2 people), North (3), Zulu (2), by name. The second page of
+        two rows is North's first two, ranked: only North is computed."""
+        extra = self.env["res.users"].create(
+            [{"name": f"Paged {n}", "login": f"board_paged_{n}"} for n in range(4)]
+        )
+        alpha, zulu = self.env["crm.team"].create(
+            [
+                {"name": "Alpha", "member_ids": [Command.set(extra[:2].ids)]},
+                {"name": "Zulu", "member_ids": [Command.set(extra[2:].ids)]},
+            ]
+        )
+        domain = [("team_id", "in", (alpha | self.team_north | zulu).ids)]
+        board_class = type(self.Board)
+        with patch.object(
+            board_class, "_day_figures", autospec=True, side_effect=board_class._day_figures
+        ) as figures:
+            self.env.invalidate_all()
+            page = self.Board.search_fetch(domain, ["rank"], offset=2, limit=2)
+        self.assertEqual(page.user_id, self.user_hunter | self.user_closer)
+        self.assertEqual(page.mapped("rank"), [1, 2])
+        [call] = figures.call_args_list
+        self.assertEqual(call.args[1], self.user_hunter | self.user_closer | self.user_farmer)
+        # the last page: Zulu's two, and nothing past the end
+        self.assertEqual(self.Board.search_fetch(domain, ["rank"], offset=5, limit=5).team_id, zulu)
+        self.assertFalse(self.Board.search_fetch(domain, ["rank"], offset=7, limit=5))
+        self.assertEqual(len(self.Board.search_fetch(domain, ["rank"])), 7)

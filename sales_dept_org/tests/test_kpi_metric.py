@@ -230,8 +230,16 @@ class TestKpiMetric(KpiCommon):
                     )
         text = self.Metric._value_formatter(self.env.company.currency_id)
         self.assertEqual(text(calls, 12.0), "12")
-        self.assertEqual(text(calls, 2.5), "2.50")
+        # a day's share of a count is a whole count: 2.18 calls show as 2, 2.5 as 3
+        self.assertEqual(text(calls, 2.18), "2")
+        self.assertEqual(text(calls, 2.5), "3")
+        self.assertEqual(text(calls, 1234.0), "1,234")
         self.assertEqual(text(average, 62.5), "62.50")
+        # Polish: a decimal comma, as next to the money
+        env_pl = self.env(context=dict(self.env.context, lang="pl_PL"))
+        text_pl = self.Metric.with_env(env_pl)._value_formatter(self.env.company.currency_id)
+        self.assertEqual(text_pl(average, 62.5), "62,50")
+        self.assertEqual(text_pl(calls, 2.18), "2")
 
     def test_changed_metric_forgets_stored_facts(self):
         revenue = self.metric("revenue_won")

@@ -195,6 +195,25 @@ class TestMoneyReport(SalesInvoiceCommon):
         calendar.tz = "America/New_York"
         self.assertEqual(str(self.env["sales.money.report"].create({}).date), "2026-03-10")
 
+    @freeze_time("2026-03-10 12:00:00")
+    @users("sdo_head")
+    def test_the_menu_opens_today_without_asking(self):
+        """The menu runs a server action: today's money at once, the head's
+        team (1300 planned, 600 received, 700 tomorrow), no date dialog."""
+        menu = self.env.ref("sales_dept_org.sales_money_report_menu")
+        today = self.env.ref("sales_dept_org.sales_money_report_action_today")
+        self.assertEqual(menu.action, today)
+        action = menu.action.run()
+        self.assertEqual(action["res_model"], "sales.money.report.line")
+        self.assertEqual(action["views"][0], (False, "list"))
+        lines = self.env["sales.money.report.line"].search(action["domain"])
+        self.assertEqual(lines.report_id.date, DAY)
+        self.assertEqual(
+            [sum(lines.mapped(fname)) for fname in ("planned_today", "received_today",
+                                                    "planned_tomorrow")],
+            [1300, 600, 700],
+        )  # fmt: skip
+
     @users("sdo_farmer")
     def test_salesperson_sees_only_own_money(self):
         """As on the board: the team sees its ranking, a person's money is

@@ -1,9 +1,18 @@
+from itertools import product
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.sales_abcxyz_snapshot import ABCXYZ_CLASSES
 
-MIGRATION_CLASSES = [*ABCXYZ_CLASSES, ("none", "—")]
+# the axes of the matrix say which snapshot they are: "Before: AX", "After: AX"
+CLASSES_BEFORE = [(key, f"Before: {label}") for key, label in ABCXYZ_CLASSES] + [
+    ("none", "Before: not classified")
+]
+CLASSES_AFTER = [(key, f"After: {label}") for key, label in ABCXYZ_CLASSES] + [
+    ("none", "After: not classified")
+]
+CLASS_AXES = ("class_from", "class_to")
 
 
 class SalesAbcxyzMigration(models.TransientModel):
@@ -42,21 +51,23 @@ class SalesAbcxyzMigration(models.TransientModel):
         before = {line.partner_id: line for line in before_lines}
         after = {line.partner_id: line for line in lines - before_lines}
         empty = Line.browse()
-        self.env["sales.abcxyz.migration.line"].create(
-            [
+        values = []
+        for partner in sorted(before.keys() | after.keys(), key=lambda p: p.id):
+            old, new = before.get(partner, empty), after.get(partner, empty)
+            values.append(
                 {
                     "migration_id": self.id,
                     "partner_id": partner.id,
-                    "user_id": (after.get(partner) or before[partner]).user_id.id,
-                    "team_id": (after.get(partner) or before[partner]).team_id.id,
-                    "class_from": before.get(partner, empty).abcxyz_class or "none",
-                    "class_to": after.get(partner, empty).abcxyz_class or "none",
-                    "revenue_from": before.get(partner, empty).revenue,
-                    "revenue_to": after.get(partner, empty).revenue,
+                    "user_id": (new or old).user_id.id,
+                    "team_id": (new or old).team_id.id,
+                    "class_from": old.abcxyz_class or "none",
+                    "class_to": new.abcxyz_class or "none",
+                    "changed": (old.abcxyz_class or "none") != (new.abcxyz_class or "none"),
+                    "revenue_from": old.revenue,
+                    "revenue_to": new.revenue,
                 }
-                for partner in sorted(before.keys() | after.keys(), key=lambda p: p.id)
-            ]
-        )
+            )
+        self.env["sales.abcxyz.migration.line"].create(values)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._(
@@ -82,7 +93,27 @@ class SalesAbcxyzMigrationLine(models.TransientModel):
     user_id = fields.Many2one("res.users", "Farmer", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
     currency_id = fields.Many2one(related="migration_id.snapshot_to_id.currency_id")
-    class_from = fields.Selection(MIGRATION_CLASSES, "Class before", readonly=True)
-    class_to = fields.Selection(MIGRATION_CLASSES, "Class after", readonly=True)
+    class_from = fields.Selection(CLASSES_BEFORE, "Class before", readonly=True)
+    class_to = fields.Selection(CLASSES_AFTER, "Class after", readonly=True)
+    changed = fields.Boolean("Changed class", readonly=True)
     revenue_from = fields.Monetary("Revenue before", readonly=True)
     revenue_to = fields.Monetary("Revenue after", readonly=True)
+
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        """Grouped by class before and/or after only, every one of the 9 classes
+        is a row and a column, empty or not (the 9 x 9 matrix), plus "not
+        classified" where some customer is."""
+        rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        if not groupby or set(groupby) - set(CLASS_AXES) or having or offset or limit:
+            return rows
+        keys = [key for key, _label in ABCXYZ_CLASSES]
+        found = {tuple(row[: len(groupby)]): row for row in rows}
+        axes = [
+            keys + (["none"] if any(key[index] == "none" for key in found) else [])
+            for index in range(len(groupby))
+        ]
+        empty = tuple(self._read_group_empty_value(spec) for spec in aggregates)
+        return [found.get(key, (*key, *empty)) for key in product(*axes)]

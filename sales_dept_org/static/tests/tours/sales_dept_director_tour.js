@@ -16,12 +16,7 @@ registry.category("web_tour.tours").add("sales_dept_director_tour", {
         pivotWithData(),
         ...openDepartmentMenu("sales_money_report_menu"),
         {
-            content: "show the money of the day",
-            trigger: ".modal .modal-footer .btn-primary",
-            run: "click",
-        },
-        {
-            content: "the money per team and salesperson",
+            content: "today's money per team and salesperson, no date asked",
             trigger: ".o_list_view :is(.o_group_header, .o_data_row)",
         },
         ...openDepartmentMenu("sales_abcxyz_snapshot_line_menu"),
