@@ -2,7 +2,7 @@
     "name": "Sales Department Organisation",
     "summary": "Roles, regulated pipeline, KPI plans, pay and report rhythm "
     "for a sales department on top of the standard CRM",
-    "version": "18.0.1.0.5",
+    "version": "18.0.1.0.6",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "Sales Dept Org Contributors",
@@ -18,6 +18,7 @@
         "security/sales_funnel_security.xml",
         "security/sales_kpi_security.xml",
         "security/sales_bonus_security.xml",
+        "security/sales_call_security.xml",
         "data/crm_stage_data.xml",
         "data/mail_activity_type_data.xml",
         "data/sales_kpi_metric_data.xml",
@@ -47,6 +48,8 @@
         "views/sales_bonus_sheet_views.xml",
         "views/sales_bonus_line_views.xml",
         "views/sales_bonus_instant_views.xml",
+        "views/sales_call_views.xml",
+        "views/sales_call_integration_views.xml",
         "views/menus.xml",
     ],
     "assets": {
