@@ -40,6 +40,8 @@ class SalesCall(models.Model):
         again, so a second run in the same week adds nothing."""
         now = now or fields.Datetime.now()
         self.env["sales.call"].flush_model()
+        self.env["crm.team"].flush_model(["user_id"])
+        self.env["res.company"].flush_model(["sales_call_review_sample"])
         rows = self.env.execute_query(
             SQL(
                 """SELECT call.id
@@ -47,7 +49,7 @@ class SalesCall(models.Model):
                                   PARTITION BY sc.user_id, sc.company_id ORDER BY random()) AS n
                              FROM sales_call sc
                              JOIN crm_team team ON team.id = sc.team_id
-                            WHERE sc.status = 'answered' AND NOT sc.review_requested
+                            WHERE sc.status = 'answered' AND sc.review_requested IS NOT TRUE
                               AND sc.start >= %(since)s AND sc.start < %(now)s
                               AND team.user_id IS NOT NULL AND team.user_id != sc.user_id
                           ) AS call

@@ -11,6 +11,8 @@ from . import test_bonus_payout_flag
 from . import test_bonus_scheme
 from . import test_call_api
 from . import test_call_matching
+from . import test_call_recording
+from . import test_call_review
 from . import test_bonus_sheet
 from . import test_demo_department
 from . import test_demo_reports
