@@ -168,29 +168,30 @@ class SalesCall(models.Model):
         )
 
     def _sales_mark_call_done(self, record):
-        """A done "Call" activity of the agent on ``record``: the call
-        activity they had planned there (the earliest), else a new one."""
+        """A done "Call" activity of the agent on ``record``, on the day the
+        call ended: the call activity they had planned there (the earliest)
+        marked done, else the message Odoo keeps of a done activity, posted
+        directly (the activity would be created only to be removed)."""
         self.ensure_one()
-        call_type = self.env.ref(CALL_TYPE)
-        activity = record.activity_ids.filtered(
+        end = self.start + timedelta(seconds=self.duration)
+        planned = record.activity_ids.filtered(
             lambda activity: (
                 activity.user_id == self.user_id
                 and activity.activity_type_id.category == "phonecall"
             )
         ).sorted("date_deadline")[:1]
-        if not activity:
-            activity = self.env["mail.activity"].create(
-                {
-                    "res_model_id": self.env["ir.model"]._get_id(record._name),
-                    "res_id": record.id,
-                    "activity_type_id": call_type.id,
-                    "summary": self.env._("Phone call"),
-                    "user_id": self.user_id.id,
-                }
-            )
-        messages, _next = activity._action_done(feedback=self._sales_feedback())
-        # the call counts on the day it ended, as the phone system says
-        messages.write({"date": self.start + timedelta(seconds=self.duration)})
+        if planned:
+            messages, _next = planned._action_done(feedback=self._sales_feedback())
+            messages.write({"date": end})
+            return
+        call_type = self.env.ref(CALL_TYPE)
+        record.message_post(
+            body=Markup("<p><b>%s</b></p><p>%s</p>") % (call_type.name, self._sales_feedback()),
+            author_id=self.user_id.partner_id.id,
+            subtype_xmlid="mail.mt_activities",
+            mail_activity_type_id=call_type.id,
+            date=end,
+        )
 
     def _sales_ask_call_back(self, record, new_lead=False):
         """A call-back task for the owner of ``record`` (its team's head for a

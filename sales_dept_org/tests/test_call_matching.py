@@ -93,6 +93,23 @@ class TestCallMatching(CallCommon):
         day = date(2026, 3, 10)
         users = self.user_hunter + self.user_closer
         self.assertEqual(metric._read_facts(users, day, day), {(metric.id, self.user_hunter.id): 1})
+        # a call with nothing planned: the done call is posted as such
+        self._log(event_id="evt-4", duration=30, start="2026-03-10T15:00:00+01:00")
+        done = lead.message_ids.filtered("mail_activity_type_id") - done
+        self.assertEqual(
+            (done.create_uid, done.author_id, done.date, done.subtype_id),
+            (
+                self.user_hunter,
+                self.user_hunter.partner_id,
+                datetime(2026, 3, 10, 14, 0, 30),
+                self.env.ref("mail.mt_activities"),
+            ),
+        )
+        self.assertIn("Call of 0 min 30 s", done.body)
+        self.assertFalse(
+            lead.activity_ids.filtered(lambda a: a.activity_type_id.category == "phonecall")
+        )
+        self.assertEqual(metric._read_facts(users, day, day), {(metric.id, self.user_hunter.id): 2})
         # a missed or outbound-failed call counts nothing
         self._log(event_id="evt-2", status="missed")
         self._log(
@@ -101,7 +118,7 @@ class TestCallMatching(CallCommon):
             status="failed",
             **{"from": "101", "to": "601 234 567"},
         )
-        self.assertEqual(metric._read_facts(users, day, day), {(metric.id, self.user_hunter.id): 1})
+        self.assertEqual(metric._read_facts(users, day, day), {(metric.id, self.user_hunter.id): 2})
 
     def test_missed_call_of_a_lead_is_a_call_back_for_its_owner(self):
         lead = self._lead("601 234 567", owner=self.user_closer)
