@@ -19,6 +19,7 @@
         "security/sales_kpi_security.xml",
         "security/sales_bonus_security.xml",
         "security/sales_wizard_security.xml",
+        "security/sales_call_security.xml",
         "data/crm_stage_data.xml",
         "data/mail_activity_type_data.xml",
         "data/sales_kpi_metric_data.xml",
@@ -48,6 +49,8 @@
         "views/sales_bonus_sheet_views.xml",
         "views/sales_bonus_line_views.xml",
         "views/sales_bonus_instant_views.xml",
+        "views/sales_call_views.xml",
+        "views/sales_call_integration_views.xml",
         "views/menus.xml",
     ],
     "assets": {
@@ -59,5 +62,6 @@
         "demo/sales_dept_demo.xml",
         "demo/sales_reports_demo.xml",
         "demo/sales_bonus_demo.xml",
+        "demo/sales_calls_demo.xml",
     ],
 }

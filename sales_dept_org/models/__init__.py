@@ -42,3 +42,7 @@ from . import sales_bonus_sheet_clawback
 from . import sales_bonus_instant
 from . import ir_attachment
 from . import mail_message
+from . import sales_call_integration
+from . import sales_call
+from . import sales_call_event
+from . import sales_call_review

@@ -35,6 +35,13 @@ class HrEmployee(models.Model):
         "else the team they belong to there.",
     )
 
+    # the phone system names agents by it (sales.call.integration)
+    sales_phone_extension = fields.Char(
+        "Phone Extension",
+        groups="hr.group_hr_user,sales_dept_org.group_sales_dept_admin",
+        help="The employee's extension on the company's phone system.",
+    )
+
     # SPEC §8: a trainee's plan is scaled down until the adaptation ends.
     is_trainee = fields.Boolean(
         tracking=True, help="Carries a scaled target until the adaptation ends."

@@ -82,6 +82,24 @@ class ResCompany(models.Model):
         "flagged; confirming a sheet with flagged lines needs a reason, logged on the sheet.",
     )
 
+    sales_call_review_sample = fields.Integer(
+        "Calls reviewed per person",
+        default=3,
+        help="Each week, the head of a team gets this many answered calls of each "
+        "person of the team, picked at random, to review.",
+    )
+
+    @api.constrains("sales_call_review_sample")
+    def _check_sales_call_review_sample(self):
+        negative = self.filtered(lambda company: company.sales_call_review_sample < 0)
+        if negative:
+            raise ValidationError(
+                self.env._(
+                    "The calls reviewed per person cannot be negative: %s.",
+                    ", ".join(negative.mapped("name")),
+                )
+            )
+
     @api.constrains("sales_board_attainment_cap", "sales_payout_flag_percent")
     def _check_sales_pay_limits(self):
         problems = []

@@ -14,6 +14,9 @@ class ResConfigSettings(models.TransientModel):
 
     sales_span_limit = fields.Integer(related="company_id.sales_span_limit", readonly=False)
     sales_span_mode = fields.Selection(related="company_id.sales_span_mode", readonly=False)
+    sales_call_review_sample = fields.Integer(
+        related="company_id.sales_call_review_sample", readonly=False
+    )
     # Not related fields: those would write the company one field at a time and
     # the limits would be checked against a half-changed pair (A raised above
     # the old B before B itself is raised).

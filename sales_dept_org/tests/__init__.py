@@ -9,6 +9,10 @@ from . import test_bonus_empty_sets
 from . import test_bonus_export
 from . import test_bonus_payout_flag
 from . import test_bonus_scheme
+from . import test_call_api
+from . import test_call_matching
+from . import test_call_recording
+from . import test_call_review
 from . import test_bonus_sheet
 from . import test_data_access_matrix
 from . import test_demo_department

@@ -1,0 +1,240 @@
+"""sales.call: a phone system's event becomes a call in the CRM.
+
+``_log_event(integration, values)`` matches the agent and the other party,
+logs the call and leaves its trace where people work:
+
+- the other party's number is matched to an open lead, else a contact (a
+  person), else a company; among several, the agent's own first, then the
+  most recent (highest id): the rule in ``readme/USAGE.md``;
+- an answered call is a done "Call" activity of the agent on the lead or the
+  contact, with the duration and a link to the recording; a call activity
+  the agent had planned there is the one marked done, so a call is counted
+  once by "Calls made";
+- an inbound call from an unknown number opens a lead, routed by the team
+  cuts as any lead created without an owner; a missed inbound call leaves a
+  call-back task to the owner of the lead or contact.
+"""
+
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.osv import expression
+
+from ..engine.phone_event import EventError, national
+
+CALL_TYPE = "mail.mail_activity_data_call"
+
+
+class SalesCall(models.Model):
+    _inherit = "sales.call"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _log_event(self, integration, values):
+        """The call of ``values`` (see ``engine.phone_event.parse_event``),
+        logged for ``integration``; ``EventError`` before anything is written
+        when the agent or a number cannot be made out."""
+        values = dict(values)
+        agent_name = values.pop("agent")
+        agent = integration._find_agent(agent_name)
+        if not agent:
+            raise EventError(f"unknown agent: {agent_name}")
+        numbers = {}
+        for key in ("number_from", "number_to"):
+            numbers[key] = integration._normalise_number(values[key])
+        customer_key = "number_from" if values["direction"] == "in" else "number_to"
+        customer = numbers[customer_key]
+        if not customer:
+            raise EventError(f"{customer_key.removeprefix('number_')} is not a phone number")
+        # the agent's own environment, as superuser: what the call leaves is
+        # theirs (author, creator), whatever they may read
+        calls = (
+            self.with_user(agent)
+            .sudo()
+            .with_context(
+                tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+            )
+        )
+        company = integration.company_id
+        lead, partner = calls._sales_match_number(customer, company, agent)
+        new_lead = not lead and not partner and values["direction"] == "in"
+        if new_lead:
+            lead = calls._sales_lead_from_call(customer, company)
+        partner = partner or lead.partner_id
+        recording = values.pop("recording_url")
+        team = agent._sales_team_by_user(company).get(agent.id)
+        call = calls.create(
+            {
+                **values,
+                "integration_id": integration.id,
+                "company_id": company.id,
+                "number_from_e164": numbers["number_from"],
+                "number_to_e164": numbers["number_to"],
+                "customer_number": customer,
+                "recording_url": recording,
+                "has_recording": bool(recording),
+                "user_id": agent.id,
+                "team_id": team.id if team else False,
+                "lead_id": lead.id,
+                "partner_id": partner.id,
+            }
+        )
+        record = lead or partner
+        if record and call.status == "answered":
+            call._sales_mark_call_done(record)
+        elif record and call.status == "missed" and call.direction == "in":
+            call._sales_ask_call_back(record, new_lead)
+        return call
+
+    # ------------------------------------------------------------------
+    # matching
+    # ------------------------------------------------------------------
+    @api.model
+    def _sales_number_domain(self, number, country_code):
+        """Records whose phone or mobile is ``number`` (E.164) in any way it
+        may have been typed: normalised by Odoo, international (``+`` or
+        ``00``) or national, with or without spaces, dashes, dots or brackets."""
+        forms = [[("phone_sanitized", "=", number)], [("phone_mobile_search", "=", number)]]
+        local = national(number, country_code)
+        if local:
+            forms += [
+                [("phone_mobile_search", "=", local)],
+                [("phone_mobile_search", "=", "0" + local)],
+            ]
+        return expression.OR(forms)
+
+    @api.model
+    def _sales_match_number(self, number, company, agent):
+        """(lead, partner) of ``number``: an open lead, else a contact, else a
+        company of ``company`` (or shared); the agent's own first, then the
+        most recent."""
+        code = company.country_id.phone_code
+        numbers = self._sales_number_domain(number, code)
+        leads = self.env["crm.lead"].search(
+            expression.AND(
+                [
+                    numbers,
+                    [("company_id", "in", [company.id, False]), ("stage_id.is_won", "=", False)],
+                ]
+            ),
+            order="id desc",
+        )
+        lead = self._sales_pick(leads, agent)
+        if lead:
+            return lead, lead.partner_id
+        partners = self.env["res.partner"].search(
+            expression.AND([numbers, [("company_id", "in", [company.id, False])]]),
+            order="id desc",
+        )
+        people = partners.filtered(lambda partner: not partner.is_company)
+        return self.env["crm.lead"], self._sales_pick(people or partners, agent)
+
+    @api.model
+    def _sales_pick(self, records, agent):
+        """The first of ``records`` (already newest first) owned by ``agent``,
+        else the first."""
+        return next((record for record in records if record.user_id == agent), records[:1])
+
+    @api.model
+    def _sales_lead_from_call(self, number, company):
+        """A new lead for an unknown caller, created without an owner or a team:
+        the team cuts route it (medium Phone), and a split team gives it to
+        a hunter, as any lead reaching the CRM without a person."""
+        return self.env["crm.lead"].create(
+            {
+                "name": self.env._("Call from %s", number),
+                "phone": number,
+                "company_id": company.id,
+                "medium_id": self.env.ref("utm.utm_medium_phone").id,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # what the call leaves on the record
+    # ------------------------------------------------------------------
+    def _sales_feedback(self):
+        self.ensure_one()
+        minutes, seconds = divmod(self.duration, 60)
+        text = self.env._(
+            "Call of %(minutes)d min %(seconds)02d s", minutes=minutes, seconds=seconds
+        )
+        if not self.has_recording:
+            return Markup("%s") % text
+        return Markup('%s · <a href="%s" target="_blank">%s</a>') % (
+            text,
+            self._recording_path(),
+            self.env._("Listen to the recording"),
+        )
+
+    def _sales_mark_call_done(self, record):
+        """A done "Call" activity of the agent on ``record``, on the day the
+        call ended: the call activity they had planned there (the earliest)
+        marked done, else the message Odoo keeps of a done activity, posted
+        directly (the activity would be created only to be removed)."""
+        self.ensure_one()
+        end = self.start + timedelta(seconds=self.duration)
+        planned = record.activity_ids.filtered(
+            lambda activity: (
+                activity.user_id == self.user_id
+                and activity.activity_type_id.category == "phonecall"
+            )
+        ).sorted("date_deadline")[:1]
+        if planned:
+            messages, _next = planned._action_done(feedback=self._sales_feedback())
+            messages.write({"date": end})
+            return
+        call_type = self.env.ref(CALL_TYPE)
+        record.message_post(
+            body=Markup("<p><b>%s</b></p><p>%s</p>") % (call_type.name, self._sales_feedback()),
+            author_id=self.user_id.partner_id.id,
+            subtype_xmlid="mail.mt_activities",
+            mail_activity_type_id=call_type.id,
+            date=end,
+        )
+
+    def _sales_ask_call_back(self, record, new_lead=False):
+        """A call-back task for the owner of ``record`` (its team's head for a
+        lead without owner, the agent for a contact without salesperson): on
+        a ``new_lead``, the first call it got as its first task, else a new one."""
+        self.ensure_one()
+        owner = (
+            record._sales_task_owner() if record._name == "crm.lead" else record.user_id
+        ) or self.user_id
+        summary = self.env._("Call back: missed call from %s", self.customer_number)
+        first = record.activity_ids.filtered(lambda a: a.activity_type_id.category == "phonecall")
+        if new_lead and first:
+            first[:1].summary = summary
+            return
+        self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id(record._name),
+                "res_id": record.id,
+                "activity_type_id": self.env.ref(CALL_TYPE).id,
+                "summary": summary,
+                "user_id": owner.id,
+            }
+        )
+
+    @api.model
+    def _sales_known_event(self, integration, event_id, committed=False):
+        """The ids of the call already logged for this event ({} if none), as
+        the contract answers them; ``committed``: as the database holds it
+        now, seen from a new transaction (a concurrent request logged it
+        after this one began)."""
+        domain = [("integration_id", "=", integration.id), ("event_id", "=", event_id)]
+        if not committed:
+            return self.sudo().search(domain, limit=1)._sales_answer()
+        with self.env.registry.cursor() as cr:
+            return self.with_env(self.env(cr=cr)).sudo().search(domain, limit=1)._sales_answer()
+
+    def _sales_answer(self):
+        return (
+            {
+                "call_id": call.id,
+                "lead_id": call.lead_id.id or None,
+                "partner_id": call.partner_id.id or None,
+            }
+            if (call := self[:1])
+            else {}
+        )
