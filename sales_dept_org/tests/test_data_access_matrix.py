@@ -97,6 +97,7 @@ class TestDataAccessMatrix(MatrixCommon):
         the day records of the hunter are of ``day``."""
         env = cls.env(context={"allowed_company_ids": company.ids, "tracking_disable": True})
         hunter = cls.user_hunter
+        pbx = env["sales.call.integration"].create({"name": "Office PBX", "company_id": company.id})
         lead = env["crm.lead"].create(
             {
                 "name": "Heat pumps",
@@ -192,6 +193,21 @@ class TestDataAccessMatrix(MatrixCommon):
             "sales.bonus.sheet.reopen": env["sales.bonus.sheet.reopen"].create(
                 {"sheet_id": sheet.id, "reason": "Late invoice"}
             ),
+            "sales.call": env["sales.call"].create(
+                {
+                    "integration_id": pbx.id,
+                    "event_id": f"call-{company.id}",
+                    "company_id": company.id,
+                    "direction": "in",
+                    "start": f"{day} 09:00:00",
+                    "duration": 95,
+                    "status": "answered",
+                    "user_id": hunter.id,
+                    "team_id": team.id,
+                    "lead_id": lead.id,
+                }
+            ),
+            "sales.call.integration": pbx,
             "sales.digest.post": env["sales.digest.post"].create(
                 {
                     "company_id": company.id,
