@@ -11,6 +11,7 @@ from sales_dept_org.engine.kpi import (
     attainment,
     days_between,
     intersect_days,
+    overall_attainment,
     rank,
     split_by_weights,
     spread,
@@ -126,3 +127,21 @@ def test_rank_ties_by_name_then_key():
         [(3, 0.5, "Bob"), (1, 0.8, "Zoe"), (2, 0.5, "Ann"), (4, None, "Al"), (5, 0.5, "Bob")]
     )
     assert ranks == {1: 1, 2: 2, 3: 3, 5: 4, 4: 5}
+
+
+def test_overall_attainment_weights_and_caps_each_metric():
+    # revenue 30,000 of 20,000 = 150%, capped at 120%, weight 2; calls 80 of
+    # 100 = 80%, weight 1; overdue tasks 4 against a plan of 2 = 50%, weight 1;
+    # a metric without plan does not count: (2 * 1.2 + 0.8 + 0.5) / 4 = 0.925
+    items = [
+        (2, 20_000, 30_000, True),
+        (1, 100, 80, True),
+        (1, 2, 4, False),
+        (5, 0, 7, True),
+    ]
+    value, capped = overall_attainment(items, cap=1.2)
+    assert value == pytest.approx(0.925)
+    assert capped
+    # uncapped: (2 * 1.5 + 0.8 + 0.5) / 4 = 1.075
+    assert overall_attainment(items) == (pytest.approx(1.075), False)
+    assert overall_attainment([(1, 0, 5, True)]) == (None, False)
