@@ -16,7 +16,8 @@ def check_bands(bands):
     """What is wrong with a table of ``(attainment from, weight)`` bands, as
     ``(problem, values)`` pairs for the caller to word; empty when it is
     sound: it starts at 0%, no two bands start at the same attainment, every
-    weight is above 0 and a higher band never weighs less than a lower one.
+    weight is above 0 and a higher band never weighs less than a lower one
+    (named: the heaviest band below it).
 
     >>> check_bands([(0, 1.0), (100, 0.5)])
     [('decreasing', {'start': 100, 'weight': 0.5, 'below': 0, 'below_weight': 1.0})]
@@ -30,18 +31,21 @@ def check_bands(bands):
     problems += [
         ("weight", {"start": start, "weight": weight}) for start, weight in ordered if weight <= 0
     ]
+    highest = None  # the heaviest sound band below: (start, weight)
     for (start, weight), (next_start, next_weight) in zip(ordered, ordered[1:], strict=False):
+        if weight > 0 and (highest is None or weight >= highest[1]):
+            highest = (start, weight)
         if next_start == start:
             problems.append(("twice", {"start": start}))
-        elif 0 < next_weight < weight:  # a weight of 0 or less is told already
+        elif highest and 0 < next_weight < highest[1]:  # a weight of 0 or less is told already
             problems.append(
                 (
                     "decreasing",
                     {
                         "start": next_start,
                         "weight": next_weight,
-                        "below": start,
-                        "below_weight": weight,
+                        "below": highest[0],
+                        "below_weight": highest[1],
                     },
                 )
             )
