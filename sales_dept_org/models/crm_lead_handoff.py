@@ -131,13 +131,14 @@ class CrmLead(models.Model):
                 "team": team.name,
             }
             member = weighed.get((team.id, new_owner.id))
+            weight = f"{member.sales_weight:g}" if member else ""
             notes.append(
                 (
                     self.env._(
                         "Handed off from %(old)s to %(new)s: %(why)s; %(new)s had the fewest "
                         "open leads for their weight (weight %(weight)s: %(reason)s) among the "
                         "%(role)ss of team %(team)s with room left.",
-                        weight=f"{member.sales_weight:g}",
+                        weight=weight,
                         reason=member.sales_weight_reason,
                         **values,
                     )

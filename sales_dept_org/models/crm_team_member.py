@@ -104,12 +104,9 @@ class CrmTeamMember(models.Model):
                 member.sales_weight_reason = self.env._("not weighed yet")
                 continue
             month_name = format_date(self.env, month, date_format="LLLL y")
+            percent = f"{member.sales_weight_attainment:.0f}"
             member.sales_weight_reason = (
-                self.env._(
-                    "%(percent)s%% of plan in %(month)s",
-                    percent=f"{member.sales_weight_attainment:.0f}",
-                    month=month_name,
-                )
+                self.env._("%(percent)s%% of plan in %(month)s", percent=percent, month=month_name)
                 if member.sales_weight_planned
                 else self.env._("no plan in %(month)s", month=month_name)
             )
