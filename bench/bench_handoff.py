@@ -12,11 +12,16 @@ its team (or waits with an alert for its head), each has its tracking message
 and its chatter line; without it every owner stays. Queries: the hand-off's
 extra queries at every tenth lead and at all of them; they grow with the new
 owners (one write each), not with the leads.
+
+Then the same hand-off with the teams on Darwin (members weighted 1.5, 1.0
+and 0.5) against Darwin off: both sides switch the teams in one statement
+inside the timed call.
 """
 
 from odoo.tools import SQL
 
 TARGET = 1.5
+DARWIN_TARGET = 1.1
 LEADS = 400  # each lead's tracking message is timed: ~30 ms apiece
 TEAMS = 20
 
@@ -129,3 +134,32 @@ def run(bench):
         f"{len(leads):,} ({extra_all / len(leads):.4f} per lead)"
     )
     bench.report("handoff_write", bench.compare(handed, plain, repeat=3), TARGET)
+
+    _run_darwin(bench, leads, teams, move)
+
+
+def _run_darwin(bench, leads, teams, move):
+    env = bench.env
+    env.cr.execute(
+        SQL(
+            "UPDATE crm_team_member SET sales_weight = (ARRAY[1.5, 1.0, 0.5])[id %% 3 + 1] "
+            "WHERE crm_team_id = ANY(%s)",
+            teams.ids,
+        )
+    )
+
+    def darwin(on):
+        handed = move(leads, False)
+
+        def call():
+            env.cr.execute(
+                SQL("UPDATE crm_team SET sales_darwin = %s WHERE id = ANY(%s)", on, teams.ids)
+            )
+            env.invalidate_all()
+            handed()
+
+        return bench.rolled_back(call)
+
+    bench.report(
+        "handoff_darwin", bench.compare(darwin(True), darwin(False), repeat=3), DARWIN_TARGET
+    )

@@ -55,3 +55,47 @@ def test_shared_candidate_load_counts_across_pools():
 def test_negative_capacity_is_refused():
     with pytest.raises(ValueError, match="negative"):
         pick_owners([], {"p": [Candidate(1, 0, -1, 0)]})
+
+
+def test_weights_share_1000_leads_in_their_proportions():
+    # Weights 1.5, 1.0, 0.5 (3:2:1) from equal loads and turns. A takes a lead
+    # when its load / 1.5 is lowest, and so on. From equal shares s, with A, B,
+    # C in turn order, six leads go A (s+2/3), B (s+1), C (s+2), A (s+4/3),
+    # B (s+2), A (s+2): shares equal again, turns now C, B, A; every later
+    # cycle of six goes C, B, A, A, B, A. 1,000 = 166 cycles (498/332/166)
+    # + the first four of the next (C, B, A, A): 500/333/167.
+    pool = [Candidate(1, 0, 0, 0, 1.5), Candidate(2, 0, 0, 0, 1.0), Candidate(3, 0, 0, 0, 0.5)]
+    owners, _tickets = pick_owners([(n, "p") for n in range(1000)], {"p": pool})
+    counts = [list(owners.values()).count(key) for key in (1, 2, 3)]
+    assert counts == [500, 333, 167]
+    assert [owners[n] for n in range(12)] == [1, 2, 3, 1, 2, 1, 3, 2, 1, 1, 2, 1]
+
+
+def test_weights_divide_the_load_not_replace_it():
+    # A: 6 open leads, weight 1.5 (share 4); B: 3 leads, weight 1 (share 3):
+    # B takes the first (3 -> 4, tie at 4: A waited longer, turn 1 < 2), then A
+    # (share 14/3), then B (4 -> 5)
+    pool = [Candidate(1, 6, 0, 1, 1.5), Candidate(2, 3, 0, 2, 1.0)]
+    owners, _tickets = pick_owners([(n, "p") for n in range(3)], {"p": pool})
+    assert [owners[n] for n in range(3)] == [2, 1, 2]
+
+
+def test_weights_still_respect_capacity():
+    # the heavy member stops at its capacity of 2; the rest go to the light one
+    pool = [Candidate(1, 0, 2, 0, 1.5), Candidate(2, 0, 0, 0, 0.5)]
+    owners, _tickets = pick_owners([(n, "p") for n in range(5)], {"p": pool})
+    assert list(owners.values()).count(1) == 2
+    assert list(owners.values()).count(2) == 3
+
+
+def test_weight_one_everywhere_is_the_plain_choice():
+    plain = [Candidate(key, key % 3, 0, key) for key in range(1, 6)]
+    weighted = [Candidate(key, key % 3, 0, key, 1.0) for key in range(1, 6)]
+    requests = [(n, "p") for n in range(40)]
+    assert pick_owners(requests, {"p": plain}) == pick_owners(requests, {"p": weighted})
+
+
+@pytest.mark.parametrize("weight", [0, -1.0])
+def test_weight_must_be_above_zero(weight):
+    with pytest.raises(ValueError, match="above 0"):
+        pick_owners([], {"p": [Candidate(1, 0, 0, 0, weight)]})

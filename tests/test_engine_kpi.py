@@ -12,6 +12,7 @@ from sales_dept_org.engine.kpi import (
     days_between,
     intersect_days,
     pace,
+    overall_attainment,
     rank,
     split_by_weights,
     spread,
@@ -152,3 +153,19 @@ def test_the_week_starts_on_monday():
     assert week_start(date(2026, 3, 18)) == date(2026, 3, 16)
     assert week_start(date(2026, 3, 16)) == date(2026, 3, 16)
     assert week_start(date(2026, 3, 1)) == date(2026, 2, 23)
+def test_overall_attainment_weights_and_caps_each_metric():
+    # revenue 30,000 of 20,000 = 150%, capped at 120%, weight 2; calls 80 of
+    # 100 = 80%, weight 1; overdue tasks 4 against a plan of 2 = 50%, weight 1;
+    # a metric without plan does not count: (2 * 1.2 + 0.8 + 0.5) / 4 = 0.925
+    items = [
+        (2, 20_000, 30_000, True),
+        (1, 100, 80, True),
+        (1, 2, 4, False),
+        (5, 0, 7, True),
+    ]
+    value, capped = overall_attainment(items, cap=1.2)
+    assert value == pytest.approx(0.925)
+    assert capped
+    # uncapped: (2 * 1.5 + 0.8 + 0.5) / 4 = 1.075
+    assert overall_attainment(items) == (pytest.approx(1.075), False)
+    assert overall_attainment([(1, 0, 5, True)]) == (None, False)

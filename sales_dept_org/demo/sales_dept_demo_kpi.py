@@ -1,6 +1,7 @@
 """KPI part of the demo department: the money behind the won deals (orders,
 invoices, payments), done calls and meetings on their days, conversions, a
-trainee, and plans for the previous and the current month per team.
+trainee, plans for the previous and the current month per team, and team
+North on the Darwin principle, weighed from the previous month.
 
 Deterministic like the rest of the builder (seeded draws, dates from today).
 """
@@ -60,7 +61,15 @@ class SalesDeptDemo(models.AbstractModel):
             self._demo_kpi_trainee()
             self._demo_kpi_plans(company)
             self.env["sales.kpi.fact"].with_company(company)._cron_store_facts()
+            self._demo_darwin(company)
         return built
+
+    def _demo_darwin(self, company):
+        """Team North shares its hand-offs by weight, weighed from last
+        month's plans and facts."""
+        team = self.env.ref("sales_dept_org.demo_team_polnoc")
+        team.sales_darwin = True
+        team._sales_darwin_weigh(company)
 
     def _demo_kpi_history(self, company):
         """Done calls and meetings on their day (the first call when the lead

@@ -173,6 +173,19 @@ def weighted_attainment(items):
     return sum(weight * value for weight, value in counted) / weight_sum
 
 
+def overall_attainment(items, cap=None):
+    """A person's attainment over all their metrics, as the board ranks it:
+    ``items`` are (weight, plan, fact, higher_is_better); each metric counts up
+    to ``cap``. Returns ``(attainment or None without any plan, capped)``."""
+    weighted, capped = [], False
+    for weight, plan, fact, higher_is_better in items:
+        reached = attainment(plan, fact, higher_is_better)
+        if cap is not None and reached is not None and reached > cap:
+            reached, capped = cap, True
+        weighted.append((weight, reached))
+    return weighted_attainment(weighted), capped
+
+
 def rank(rows):
     """Ranks ``rows`` of (key, attainment or None, name): best attainment first;
     equal attainments (to 4 decimals) by name, then by key; no plan last.

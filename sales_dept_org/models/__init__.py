@@ -4,6 +4,8 @@ from . import crm_stage
 from . import hr_employee
 from . import hr_employee_public
 from . import crm_team
+from . import crm_team_darwin
+from . import sales_darwin_band
 from . import res_users
 from . import crm_lead
 from . import crm_lead_stage_rules
@@ -29,6 +31,7 @@ from . import resource_calendar_leaves
 from . import resource_resource
 from . import sales_kpi_metric
 from . import sales_kpi_metric_facts
+from . import sales_kpi_metric_attainment
 from . import sales_kpi_fact
 from . import sales_kpi_plan
 from . import sales_kpi_plan_line

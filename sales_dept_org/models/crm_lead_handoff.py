@@ -119,17 +119,34 @@ class CrmLead(models.Model):
         for lead in leads:
             if owners[lead.id]:
                 by_change[lead.user_id, owners[lead.id], lead.team_id].append(lead.id)
+        weighed = self._sales_darwin_members(
+            leads.team_id.filtered("sales_darwin"), self.env["res.users"].union(*owners.values())
+        )
         for (old_owner, new_owner, team), lead_ids in by_change.items():
+            values = {
+                "old": old_owner.name or self.env._("nobody"),
+                "new": new_owner.name,
+                "why": why,
+                "role": role_label,
+                "team": team.name,
+            }
+            member = weighed.get((team.id, new_owner.id))
+            weight = f"{member.sales_weight:g}" if member else ""
             notes.append(
                 (
                     self.env._(
                         "Handed off from %(old)s to %(new)s: %(why)s; %(new)s had the fewest "
+                        "open leads for their weight (weight %(weight)s: %(reason)s) among the "
+                        "%(role)ss of team %(team)s with room left.",
+                        weight=weight,
+                        reason=member.sales_weight_reason,
+                        **values,
+                    )
+                    if member
+                    else self.env._(
+                        "Handed off from %(old)s to %(new)s: %(why)s; %(new)s had the fewest "
                         "open leads among the %(role)ss of team %(team)s with room left.",
-                        old=old_owner.name or self.env._("nobody"),
-                        new=new_owner.name,
-                        why=why,
-                        role=role_label,
-                        team=team.name,
+                        **values,
                     ),
                     lead_ids,
                 )
@@ -311,15 +328,22 @@ class CrmLead(models.Model):
     def _sales_pick(self, role, requests):
         """Chooses, for each ``(key, lead)`` of ``requests``, a member of the
         lead's team with ``role`` allowed in the lead's company: fewest open
-        leads, ties by round robin, members at capacity skipped (see
-        ``engine/handoff.py``). Returns ``{key: user or empty}``."""
+        leads (for their weight in a Darwin team), ties by round robin, members
+        at capacity skipped (see ``engine/handoff.py``). Returns ``{key: user
+        or empty}``."""
         leads = self.browse([lead.id for _key, lead in requests])
         members = (
             self.env["crm.team.member"]
             .sudo()
             .search_fetch(
                 [("crm_team_id", "in", leads.team_id.ids)],
-                ["crm_team_id", "user_id", "sales_capacity", "sales_handoff_ticket"],
+                [
+                    "crm_team_id",
+                    "user_id",
+                    "sales_capacity",
+                    "sales_handoff_ticket",
+                    "sales_weight",
+                ],
                 order="id",
             )
         )
@@ -350,6 +374,7 @@ class CrmLead(models.Model):
                         loads.get(member.user_id.id, 0),
                         member.sales_capacity,
                         member.sales_handoff_ticket,
+                        member.sales_weight if lead.team_id.sales_darwin else 1.0,
                     )
                     for member in members
                     if member.crm_team_id == lead.team_id
@@ -370,6 +395,29 @@ class CrmLead(models.Model):
         users = {member.id: member.user_id for member in members}
         no_one = self.env["res.users"]
         return {key: users[owner] if owner else no_one for key, owner in owners.items()}
+
+    @api.model
+    def _sales_darwin_members(self, teams, users):
+        """``{(team id, user id): membership}`` in the Darwin teams ``teams``,
+        with their weights: one query, none without a Darwin team."""
+        if not teams or not users:
+            return {}
+        members = (
+            self.env["crm.team.member"]
+            .sudo()
+            .search_fetch(
+                [("crm_team_id", "in", teams.ids), ("user_id", "in", users.ids)],
+                [
+                    "crm_team_id",
+                    "user_id",
+                    "sales_weight",
+                    "sales_weight_month",
+                    "sales_weight_attainment",
+                    "sales_weight_planned",
+                ],
+            )
+        )
+        return {(member.crm_team_id.id, member.user_id.id): member for member in members}
 
     @api.model
     def _sales_memberships(self, teams, users):

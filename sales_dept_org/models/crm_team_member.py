@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
 
 from .hr_employee import SALES_ROLES
 
@@ -31,6 +32,26 @@ class CrmTeamMember(models.Model):
         copy=False,
         help="Round-robin turn of the last lead handed to this member: "
         "among equally loaded members, the lowest turn goes first.",
+    )
+
+    sales_weight = fields.Float(
+        "Weight",
+        default=1.0,
+        digits=(3, 2),
+        readonly=True,
+        copy=False,
+        help="In a Darwin team, the member's share of hand-offs: open leads are divided "
+        "by it. Set every night from last month's attainment.",
+    )
+    sales_weight_month = fields.Date("Weighed On Month", readonly=True, copy=False)
+    sales_weight_attainment = fields.Float(
+        "Attainment Weighed (%)", readonly=True, copy=False, digits=(16, 2)
+    )
+    sales_weight_planned = fields.Boolean("Had a Plan", readonly=True, copy=False)
+    sales_weight_reason = fields.Char(
+        "Why This Weight",
+        compute="_compute_sales_weight_reason",
+        help="The attainment of the month the weight comes from.",
     )
 
     @api.depends(
@@ -75,6 +96,21 @@ class CrmTeamMember(models.Model):
                 False,
             )
 
+    @api.depends("sales_weight_month", "sales_weight_attainment", "sales_weight_planned")
+    def _compute_sales_weight_reason(self):
+        for member in self:
+            month = member.sales_weight_month
+            if not month:
+                member.sales_weight_reason = self.env._("not weighed yet")
+                continue
+            month_name = format_date(self.env, month, date_format="LLLL y")
+            percent = f"{member.sales_weight_attainment:.0f}"
+            member.sales_weight_reason = (
+                self.env._("%(percent)s%% of plan in %(month)s", percent=percent, month=month_name)
+                if member.sales_weight_planned
+                else self.env._("no plan in %(month)s", month=month_name)
+            )
+
     def _compute_sales_open_lead_count(self):
         counts = self.env["crm.lead"]._sales_open_lead_counts(self.user_id)
         for member in self:
@@ -90,6 +126,20 @@ class CrmTeamMember(models.Model):
                     members=", ".join(
                         f"{member.user_id.name} ({member.crm_team_id.name}: "
                         f"{member.sales_capacity})"
+                        for member in wrong
+                    ),
+                )
+            )
+
+    @api.constrains("sales_weight")
+    def _check_sales_weight(self):
+        wrong = self.filtered(lambda member: member.sales_weight <= 0)
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "A weight must be above 0: %(members)s.",
+                    members=", ".join(
+                        f"{member.user_id.name} ({member.crm_team_id.name}: {member.sales_weight})"
                         for member in wrong
                     ),
                 )

@@ -17,6 +17,7 @@ from . import test_bonus_sheet
 from . import test_data_access_matrix
 from . import test_demo_department
 from . import test_demo_reports
+from . import test_darwin
 from . import test_digest_post
 from . import test_discipline_daily
 from . import test_foundation

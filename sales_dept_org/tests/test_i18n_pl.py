@@ -1,3 +1,6 @@
+from datetime import date
+
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -76,3 +79,20 @@ class TestPolishTranslation(TransactionCase):
             f"{company.name}: Pierwsza odprawa musi mieścić się między 00:00 a 23:59 "
             "(podano 25.0 godz.).",
         )
+
+    def test_darwin_switch_error_and_reason(self):
+        switch = self.env_pl["crm.team"].fields_get(["sales_darwin"])["sales_darwin"]
+        self.assertEqual(switch["string"], "Zasada Darwina")
+        team = self.env_pl["crm.team"].create({"name": "Zachód"})
+        with self.assertRaises(ValidationError) as caught:
+            team.sales_darwin_band_ids = [Command.create({"attainment_from": 5, "weight": 1.0})]
+        self.assertEqual(
+            str(caught.exception),
+            "Tabela Darwina (zespół Zachód): najniższy próg musi zaczynać się od 0%, a nie od 5%.",
+        )
+        member = self.env_pl["crm.team.member"].create(
+            {"crm_team_id": team.id, "user_id": self.env.ref("base.user_admin").id}
+        )
+        self.assertEqual(member.sales_weight_reason, "jeszcze bez wagi")
+        member.write({"sales_weight_month": date(2026, 11, 1), "sales_weight_planned": False})
+        self.assertEqual(member.sales_weight_reason, "brak planu, listopad 2026")

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
+from ..engine import darwin
+
 
 @tagged("post_install", "-at_install")
 class TestKpiDemo(TransactionCase):
@@ -62,3 +64,18 @@ class TestKpiDemo(TransactionCase):
         self.assertTrue(all(row["metrics_html"] for row in rows))
         trainee = self.env.ref("sales_dept_org.demo_employee_hunter_south")
         self.assertTrue(trainee.is_trainee and trainee.mentor_id)
+
+    def test_north_on_darwin_weighed_from_last_month(self):
+        north = self.env.ref("sales_dept_org.demo_team_polnoc")
+        self.assertTrue(north.sales_darwin)
+        members = north.crm_team_member_ids
+        previous = self.month - relativedelta(months=1)
+        self.assertEqual(set(members.mapped("sales_weight_month")), {previous})
+        self.assertTrue(all(members.mapped("sales_weight_planned")), "every member had a plan")
+        # each weight is the shipped table's band of the attainment it records
+        for member in members:
+            self.assertEqual(
+                member.sales_weight,
+                darwin.weight_for(darwin.DEFAULT_BANDS, member.sales_weight_attainment),
+                member.user_id.name,
+            )
