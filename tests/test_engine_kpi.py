@@ -11,8 +11,8 @@ from sales_dept_org.engine.kpi import (
     attainment,
     days_between,
     intersect_days,
-    pace,
     overall_attainment,
+    pace,
     rank,
     split_by_weights,
     spread,
@@ -153,6 +153,8 @@ def test_the_week_starts_on_monday():
     assert week_start(date(2026, 3, 18)) == date(2026, 3, 16)
     assert week_start(date(2026, 3, 16)) == date(2026, 3, 16)
     assert week_start(date(2026, 3, 1)) == date(2026, 2, 23)
+
+
 def test_overall_attainment_weights_and_caps_each_metric():
     # revenue 30,000 of 20,000 = 150%, capped at 120%, weight 2; calls 80 of
     # 100 = 80%, weight 1; overdue tasks 4 against a plan of 2 = 50%, weight 1;

@@ -111,18 +111,15 @@ class SalesKpiBoard(models.Model):
                 figures[row.id] = day_figures[row.user_id.id]
                 due[row.id] = day_due.get((row.user_id.id, today), 0.0)
                 days[row.id] = today
-        scoring = {metric: (metric.board_weight, metric.higher_is_better) for metric in metrics}
         attainments, capped = {}, {}
         for row in rows:
-            cap = row._attainment_cap()
-            weighted = []
-            for metric, (plan, fact, *_today) in figures[row.id].items():
-                weight, higher_is_better = scoring[metric]
-                reached = kpi.attainment(plan, fact, higher_is_better)
-                if cap is not None and reached is not None and reached > cap:
-                    reached, capped[row.id] = cap, True
-                weighted.append((weight, reached))
-            attainments[row.id] = kpi.weighted_attainment(weighted)
+            attainments[row.id], capped[row.id] = kpi.overall_attainment(
+                [
+                    (metric.board_weight, plan, fact, metric.higher_is_better)
+                    for metric, (plan, fact, *_today) in figures[row.id].items()
+                ],
+                cap=row._attainment_cap(),
+            )
         ranks = {}
         for team in rows.team_id:
             team_rows = rows.filtered(lambda row, team=team: row.team_id == team)
