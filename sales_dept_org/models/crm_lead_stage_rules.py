@@ -384,7 +384,10 @@ class CrmLead(models.Model):
         shared), else a new contact from the lead's details (Odoo's
         ``_create_customer``, as its conversion to an opportunity does).
         The company's stage rule creates it, not the user: a salesperson
-        without "Contact Creation" still wins the deal."""
+        without "Contact Creation" still wins the deal. With the rules off
+        (history imported or generated as it was) nothing is created."""
+        if self._sales_rules_off():
+            return
         leads = self.filtered(
             lambda lead: not lead.partner_id and lead.stage_id.sudo().sales_create_customer
         )

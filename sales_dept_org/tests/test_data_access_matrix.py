@@ -208,6 +208,13 @@ class TestDataAccessMatrix(MatrixCommon):
                 }
             ),
             "sales.call.integration": pbx,
+            # the company's own table: the install's for the first company
+            "sales.darwin.band": env["sales.darwin.band"].search(
+                [("company_id", "=", company.id), ("team_id", "=", False)], limit=1
+            )
+            or env["sales.darwin.band"].create(
+                {"company_id": company.id, "attainment_from": 0, "weight": 1.0}
+            ),
             "sales.digest.post": env["sales.digest.post"].create(
                 {
                     "company_id": company.id,

@@ -175,6 +175,14 @@ class TestStageRules(SalesStageCommon):
         self.assertEqual(lead.partner_id, customer)
         self.assertEqual(self.env["res.partner"].search_count([("name", "=", "Lead 0")]), 1)
 
+    def test_history_written_with_the_rules_off_gets_no_customer(self):
+        self.stage_won.sales_create_customer = True
+        lead = self._north_leads(1, self.stage_won)
+        lead.with_context(sales_stage_rules_off=True).write({"stage_id": self.stage_negotiation.id})
+        lead.with_context(sales_stage_rules_off=True).write({"stage_id": self.stage_won.id})
+        self.assertEqual(lead.stage_id, self.stage_won)
+        self.assertFalse(lead.partner_id)
+
     def test_stage_creating_the_customer_still_checks_its_other_rules(self):
         """Nothing is created when the move is refused for another reason."""
         self.stage_won.write(
