@@ -397,9 +397,9 @@ class CrmLead(models.Model):
         return {key: users[owner] if owner else no_one for key, owner in owners.items()}
 
     @api.model
-    def _sales_darwin_members(self, teams, users):
-        """``{(team id, user id): membership}`` in the Darwin teams ``teams``,
-        with their weights: one query, none without a Darwin team."""
+    def _sales_team_members(self, teams, users, fnames):
+        """``{(team id, user id): membership}`` of ``users`` in ``teams`` (the
+        active ones), with ``fnames`` read: one query, none without both."""
         if not teams or not users:
             return {}
         members = (
@@ -407,32 +407,31 @@ class CrmLead(models.Model):
             .sudo()
             .search_fetch(
                 [("crm_team_id", "in", teams.ids), ("user_id", "in", users.ids)],
-                [
-                    "crm_team_id",
-                    "user_id",
-                    "sales_weight",
-                    "sales_weight_month",
-                    "sales_weight_attainment",
-                    "sales_weight_planned",
-                ],
+                ["crm_team_id", "user_id", *fnames],
             )
         )
         return {(member.crm_team_id.id, member.user_id.id): member for member in members}
 
     @api.model
+    def _sales_darwin_members(self, teams, users):
+        """``{(team id, user id): membership}`` in the Darwin teams ``teams``,
+        with their weights."""
+        return self._sales_team_members(
+            teams,
+            users,
+            [
+                "sales_weight",
+                "sales_weight_month",
+                "sales_weight_attainment",
+                "sales_weight_planned",
+            ],
+        )
+
+    @api.model
     def _sales_memberships(self, teams, users):
         """``{(team id, user id): sales role}`` of the active memberships."""
-        if not teams or not users:
-            return {}
-        members = (
-            self.env["crm.team.member"]
-            .sudo()
-            .search_fetch(
-                [("crm_team_id", "in", teams.ids), ("user_id", "in", users.ids)],
-                ["crm_team_id", "user_id", "sales_role"],
-            )
-        )
-        return {(member.crm_team_id.id, member.user_id.id): member.sales_role for member in members}
+        members = self._sales_team_members(teams, users, ["sales_role"])
+        return {key: member.sales_role for key, member in members.items()}
 
     @api.model
     def _sales_open_lead_counts(self, users):
