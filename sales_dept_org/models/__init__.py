@@ -34,6 +34,7 @@ from . import sales_kpi_metric_facts
 from . import sales_kpi_metric_attainment
 from . import sales_kpi_fact
 from . import sales_kpi_plan
+from . import sales_kpi_plan_level
 from . import sales_kpi_plan_line
 from . import sales_kpi_board
 from . import sales_bonus_scheme

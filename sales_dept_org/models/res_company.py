@@ -82,6 +82,16 @@ class ResCompany(models.Model):
         "flagged; confirming a sheet with flagged lines needs a reason, logged on the sheet.",
     )
 
+    sales_plan_sum_check = fields.Selection(
+        [("warning", "Warning"), ("block", "Block")],
+        string="Month Plans Over Their Parent",
+        default="warning",
+        required=True,
+        help="When the month plans beneath a quarter or year plan add up to more than "
+        "it for a person and metric. Warning: the parent plan's form says so. "
+        "Block: saving is refused.",
+    )
+
     sales_call_review_sample = fields.Integer(
         "Calls reviewed per person",
         default=3,

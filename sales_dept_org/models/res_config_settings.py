@@ -31,6 +31,9 @@ class ResConfigSettings(models.TransientModel):
     sales_payout_flag_percent = fields.Float(
         related="company_id.sales_payout_flag_percent", readonly=False
     )
+    sales_plan_sum_check = fields.Selection(
+        related="company_id.sales_plan_sum_check", readonly=False
+    )
     sales_digest_morning = fields.Float(related="company_id.sales_digest_morning", readonly=False)
     sales_digest_checkin_1 = fields.Float(
         related="company_id.sales_digest_checkin_1", readonly=False

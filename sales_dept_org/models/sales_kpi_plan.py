@@ -35,6 +35,10 @@ from odoo.tools import SQL
 
 from ..engine import kpi
 
+# a plan's level (sales_kpi_plan_level.py), lowest first
+PLAN_LEVELS = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
+LEVEL_RANK = {level: rank for rank, (level, _label) in enumerate(PLAN_LEVELS)}
+
 
 def _month_start(day):
     return day.replace(day=1)
@@ -46,6 +50,27 @@ def _days_in_range(first_day, amounts, date_from, date_to):
     start = max((date_from - first_day).days, 0)
     stop = max((date_to - first_day).days + 1, 0)
     return start, amounts[start:stop]
+
+
+def _lowest_level_days(rows):
+    """``rows`` of (metric, user, first day, day targets, level) as
+    (metric, user, first day, day targets), a day's target taken from the
+    lowest level covering it: the days of a quarter or year line that a
+    month line of the same person and metric covers count 0."""
+    rows = sorted(rows, key=lambda row: LEVEL_RANK[row[4]])
+    covered = defaultdict(dict)  # (metric, user) -> {day: rank of its lowest line}
+    result = []
+    for metric_id, user_id, first_day, amounts, level in rows:
+        rank, days = LEVEL_RANK[level], covered[metric_id, user_id]
+        amounts = list(amounts)
+        for offset in range(len(amounts)):
+            day = first_day + timedelta(days=offset)
+            if days.get(day, rank) < rank:
+                amounts[offset] = 0.0
+            else:
+                days[day] = rank
+        result.append((metric_id, user_id, first_day, amounts))
+    return result
 
 
 class SalesKpiPlan(models.Model):
@@ -173,14 +198,15 @@ class SalesKpiPlan(models.Model):
         """(metric_id, user_id, first day, day targets) of the person lines of
         ``users`` overlapping the period, in ``env.companies``. Raw SQL: the
         stored days are summed in Python as they come (the ORM would copy
-        each list on reading it)."""
+        each list on reading it). A day a month plan covers takes the month's
+        target, not its quarter's or year's: see ``_lowest_level_days``."""
         if not users:
             return []
         # written, and spread again where working time changed, before reading
         self.env["sales.kpi.plan.line"].flush_model()
-        return self.env.execute_query(
+        rows = self.env.execute_query(
             SQL(
-                """SELECT metric_id, user_id, date_from, day_targets
+                """SELECT metric_id, user_id, date_from, day_targets, plan_level
                      FROM sales_kpi_plan_line
                     WHERE user_id IN %s AND company_id IN %s
                       AND date_from <= %s AND date_to >= %s
@@ -191,3 +217,6 @@ class SalesKpiPlan(models.Model):
                 date_from,
             )
         )
+        if all(level == "month" for *_row, level in rows):
+            return [row[:4] for row in rows]
+        return _lowest_level_days(rows)

@@ -4,9 +4,7 @@ working calendar (attendances, public holidays, leaves), scaled for a
 trainee's adaptation, with the maths of ``engine/kpi.py``."""
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -39,6 +37,7 @@ class SalesKpiPlanLine(models.Model):
     team_id = fields.Many2one(related="plan_id.team_id", store=True, index=True)
     date_from = fields.Date(related="plan_id.date_from", store=True)
     date_to = fields.Date(related="plan_id.date_to", store=True)
+    plan_level = fields.Selection(related="plan_id.level", store=True)
     metric_id = fields.Many2one("sales.kpi.metric", required=True, ondelete="restrict", index=True)
     user_id = fields.Many2one(
         "res.users",
@@ -58,6 +57,25 @@ class SalesKpiPlanLine(models.Model):
         store=True,
         copy=False,
         help="The target of each day of the period, from its first day on (person lines).",
+    )
+    week_target = fields.Float(
+        "This Week's Target",
+        compute="_compute_week_figures",
+        digits=(16, 2),
+        help="The person's target of this week, Monday to Sunday, from the plans that "
+        "cover it (a week across two months takes each month's days).",
+    )
+    week_to_date_target = fields.Float(
+        "Week to Date: Target",
+        compute="_compute_week_figures",
+        digits=(16, 2),
+        help="The person's target from Monday to today.",
+    )
+    week_to_date_fact = fields.Float(
+        "Week to Date: Done",
+        compute="_compute_week_figures",
+        digits=(16, 2),
+        help="What the person did from Monday to today.",
     )
 
     @api.depends(
@@ -82,6 +100,29 @@ class SalesKpiPlanLine(models.Model):
                 round(sum(line.day_targets), 2) if line.day_targets else line.target
             )
 
+    def _compute_week_figures(self):
+        """The week of the company's today, for the person lines whose period
+        holds today; per distinct today, one query for the targets and one
+        for the facts of everyone."""
+        self.week_target = self.week_to_date_target = self.week_to_date_fact = 0.0
+        by_today = defaultdict(lambda: self.browse())
+        for line in self.filtered(lambda line: line.user_id and line.metric_id):
+            today = line.company_id._sales_date()
+            if line.date_from and line.date_from <= today <= line.date_to:
+                by_today[today] |= line
+        for today, lines in by_today.items():
+            week_from = kpi.week_start(today)
+            targets = self.env["sales.kpi.plan"]._get_range_targets(
+                lines.user_id, [(week_from, week_from + timedelta(days=6)), (week_from, today)]
+            )
+            facts = lines.metric_id._read_fact_parts(lines.user_id, week_from, today)
+            for line in lines:
+                key = (line.metric_id.id, line.user_id.id)
+                line.week_target, line.week_to_date_target = targets.get(key, (0.0, 0.0))
+                line.week_to_date_fact = kpi.fact_value(
+                    *facts.get(key, (0.0, 0)), average=line.metric_id.measure == "average"
+                )
+
     @api.constrains("target", "weight")
     def _check_amounts(self):
         bad = self.filtered(lambda line: line.target < 0 or line.weight < 0)
@@ -98,10 +139,13 @@ class SalesKpiPlanLine(models.Model):
 
     @api.constrains("plan_id", "metric_id", "user_id")
     def _check_overlap(self):
-        """One target per person, metric and day; one team line per metric.
-        One query for any number of lines: a clash in a plan the user cannot
-        read is still a clash."""
-        self.flush_model(["plan_id", "metric_id", "user_id", "company_id", "date_from", "date_to"])
+        """One target per person, metric, day and plan level (a month plan may
+        overlap its quarter plan); one team line per metric. One query for any
+        number of lines: a clash in a plan the user cannot read is still a
+        clash."""
+        self.flush_model(
+            ["plan_id", "metric_id", "user_id", "company_id", "date_from", "date_to", "plan_level"]
+        )
         self.env.cr.execute(
             SQL(
                 """SELECT line.id, other.id, NULL::int
@@ -110,7 +154,7 @@ class SalesKpiPlanLine(models.Model):
                        ON other.user_id = line.user_id AND other.metric_id = line.metric_id
                       AND other.company_id IS NOT DISTINCT FROM line.company_id
                       AND other.date_from <= line.date_to AND other.date_to >= line.date_from
-                      AND other.id <> line.id
+                      AND other.plan_level = line.plan_level AND other.id <> line.id
                     WHERE line.id = ANY(%(ids)s) AND line.user_id IS NOT NULL
                 UNION ALL
                    SELECT NULL, plan_id, metric_id
@@ -153,6 +197,11 @@ class SalesKpiPlanLine(models.Model):
         }
         if errors:
             raise ValidationError(self.env._("Overlapping targets:\n%s", "\n".join(sorted(errors))))
+
+    @api.constrains("plan_id", "metric_id", "user_id", "target")
+    def _check_parent_sums(self):
+        """The month plans beneath a quarter or year plan against it."""
+        self.plan_id._check_sums()
 
     def _audit_label(self):
         return ", ".join(filter(None, [self.metric_id.name, self.user_id.name]))
@@ -218,30 +267,9 @@ class SalesKpiPlanLine(models.Model):
         return {(emp.user_id.id, emp.company_id.id): emp for emp in employees}
 
     def _working_hours(self, date_from, date_to, employees):
-        """{(user_id, company_id): {day: hours}} from each person's calendar with
-        public holidays and leaves taken off; one batch per calendar. People
-        without an employee work to their company's calendar.
-        ``employees``: {(user_id, company_id): employee}, from ``_employees``."""
-        by_calendar = defaultdict(list)
-        for line in self:
-            key = (line.user_id.id, line.company_id.id)
-            employee = employees.get(key)
-            calendar = (
-                employee and employee.resource_calendar_id
-            ) or line.company_id.resource_calendar_id
-            by_calendar[calendar].append((key, employee.resource_id if employee else None))
-        start = datetime.combine(date_from - timedelta(days=1), time.min).replace(tzinfo=pytz.utc)
-        end = datetime.combine(date_to + timedelta(days=2), time.min).replace(tzinfo=pytz.utc)
-        result = defaultdict(lambda: defaultdict(float))
-        for calendar, members in by_calendar.items():
-            if not calendar:
-                continue
-            resources = self.env["resource.resource"].union(*(res for _key, res in members if res))
-            intervals = calendar.sudo()._work_intervals_batch(start, end, resources=resources)
-            for key, resource in members:
-                hours = result[key]
-                if hours:
-                    continue
-                for begin, stop, _meta in intervals[resource.id if resource else False]:
-                    hours[begin.date()] += (stop - begin).total_seconds() / 3600
-        return result
+        """{(user_id, company_id): {day: hours}} of the lines' people: see
+        ``resource.calendar._sales_working_hours``."""
+        people = {(line.user_id.id, line.company_id.id): line.company_id for line in self}
+        return self.env["resource.calendar"]._sales_working_hours(
+            people, date_from, date_to, employees
+        )
