@@ -214,6 +214,7 @@ DEFAULT_PENALTIES = {
     "overdue_tasks": Decimal(5),
     "missing_data": Decimal(5),
     "stage_overrides": Decimal(10),
+    "activity_shortfalls": Decimal(5),
 }
 
 
@@ -227,7 +228,8 @@ def discipline_score(totals, days, penalties=None):
         score = max(0, 100 - sum(penalty_k * total_k) / days)
 
     With the defaults: 5 points per lead without a task, per overdue task and
-    per lead missing required data, 10 per stage override, per day.
+    per lead missing required data, 10 per stage override, 5 per activity
+    norm missed (calls a day, calls an hour, meetings a week), per day.
     """
     if days <= 0:
         return HUNDRED

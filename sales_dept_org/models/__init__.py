@@ -36,6 +36,8 @@ from . import sales_kpi_fact
 from . import sales_kpi_plan
 from . import sales_kpi_plan_level
 from . import sales_kpi_plan_line
+from . import sales_discipline_daily_activity
+from . import sales_activity_norm
 from . import sales_kpi_board
 from . import sales_bonus_scheme
 from . import sales_bonus_scheme_audit

@@ -15,7 +15,13 @@ from odoo.tools.misc import get_lang
 from ..engine import pay
 from .sales_bonus_scheme import to_decimal
 
-DISCIPLINE_COUNTS = ("leads_without_task", "overdue_tasks", "missing_data", "stage_overrides")
+DISCIPLINE_COUNTS = (
+    "leads_without_task",
+    "overdue_tasks",
+    "missing_data",
+    "stage_overrides",
+    "activity_shortfalls",
+)
 
 
 class SalesBonusSheet(models.Model):

@@ -65,6 +65,7 @@ class SalesDisciplineDaily(models.Model):
             return
         Lead._sales_refresh_overdue()
         self._sales_refresh()
+        self._sales_check_activity()
         self.env["ir.cron"]._notify_progress(done=batch_size, remaining=0)
 
     @api.model
