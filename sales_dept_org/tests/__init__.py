@@ -53,3 +53,4 @@ from . import test_stage_rules
 from . import test_stuck_at_once
 from . import test_kpi_plan_level
 from . import test_activity_norm
+from . import test_plan_tours

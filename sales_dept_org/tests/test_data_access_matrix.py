@@ -215,6 +215,13 @@ class TestDataAccessMatrix(MatrixCommon):
             or env["sales.darwin.band"].create(
                 {"company_id": company.id, "attainment_from": 0, "weight": 1.0}
             ),
+            # the install's hunter norm for the first company
+            "sales.activity.norm": env["sales.activity.norm"].search(
+                [("company_id", "=", company.id), ("sales_role", "=", "hunter")], limit=1
+            )
+            or env["sales.activity.norm"].create(
+                {"company_id": company.id, "sales_role": "hunter", "calls_per_day": 120}
+            ),
             "sales.digest.post": env["sales.digest.post"].create(
                 {
                     "company_id": company.id,

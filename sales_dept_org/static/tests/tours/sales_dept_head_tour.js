@@ -10,7 +10,7 @@ const ROW = `${LINES} .o_selected_row`;
 /** A plan line: the first metric offered (revenue won, the first by
     sequence), for ``person`` (the team's own line when none) with ``field``
     set to ``value``. */
-function planLine(person, field, value) {
+export function planLine(person, field, value) {
     return [
         {
             content: "add a line",
