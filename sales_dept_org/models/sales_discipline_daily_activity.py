@@ -46,7 +46,9 @@ class SalesDisciplineDaily(models.Model):
         days = {
             company.id: date or company._sales_date() - timedelta(days=1) for company in companies
         }
-        all_norms = self.env["sales.activity.norm"].sudo().search([])
+        all_norms = (
+            self.env["sales.activity.norm"].sudo().search([("company_id", "in", companies.ids)])
+        )
         norm_of = {
             (norm.company_id.id, norm.sales_role): norms.Norm(
                 norm.calls_per_day, norm.calls_per_hour, norm.meetings_per_week
