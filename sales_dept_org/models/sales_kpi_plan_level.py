@@ -55,9 +55,10 @@ class SalesKpiPlan(models.Model):
     @api.constrains("level", "parent_id", "date_from", "date_to", "company_id")
     def _check_parent(self):
         """A parent is a quarter or year plan above the child's level, of the
-        child's company, whose period holds the child's."""
+        child's company, whose period holds the child's (a parent's new
+        period is checked against its children)."""
         errors = []
-        for plan in self.filtered("parent_id"):
+        for plan in (self | self.child_ids).filtered("parent_id"):
             parent = plan.parent_id
             if LEVEL_RANK[parent.level] <= LEVEL_RANK[plan.level]:
                 errors.append(
@@ -85,8 +86,8 @@ class SalesKpiPlan(models.Model):
                 )
         if errors:
             raise ValidationError(self.env._("Invalid plan:\n%s", "\n".join(errors)))
-        # a new level or period can make the lines overlap others
-        self.line_ids._check_overlap()
+        if self.line_ids:  # a new level or period can make the lines overlap others
+            self.line_ids._check_overlap()
         self._check_sums()
 
     def _check_sums(self):
@@ -100,7 +101,7 @@ class SalesKpiPlan(models.Model):
             raise ValidationError(
                 self.env._(
                     "The month plans add up to more than their parent:\n%s", "\n".join(messages)
-                )  # fmt: skip
+                )
             )
 
     def _sum_excess(self):

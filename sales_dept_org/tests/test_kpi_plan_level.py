@@ -128,6 +128,8 @@ class TestKpiPlanLevel(KpiCommon):
             self._plan("Feb", "month", date(2026, 2, 1), date(2026, 2, 28), 10, january)
         with self._refused("lies outside the parent plan Q1"):
             self._plan("Apr", "month", date(2026, 4, 1), date(2026, 4, 30), 10, self.quarter)
+        with self._refused("M1: its period lies outside the parent plan Q1"):
+            self.quarter.date_from = date(2026, 1, 2)
 
     def test_a_day_takes_the_lowest_level_target(self):
         """The quarter's 3000 over 64 days is 46.875 a day: the first 32 days
