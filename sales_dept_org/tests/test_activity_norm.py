@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from ..engine import pay
@@ -177,3 +177,17 @@ class TestActivityNorm(KpiCommon):
     def test_negative_norm_refused(self):
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.Norm.search([("sales_role", "=", "hunter")]).calls_per_day = -1
+
+    def test_rpc_director_sets_a_norm_a_salesperson_only_reads(self):
+        """As an integrator calls: the user's own rights, no company in the context."""
+        self.Norm.search([("sales_role", "=", "universal")]).unlink()
+        norm = (
+            self.Norm.with_user(self.user_director)
+            .with_context(allowed_company_ids=None)
+            .create({"sales_role": "universal", "calls_per_day": 50, "calls_per_hour": 6.5})
+        )
+        self.assertEqual(norm.company_id, self.env.company)
+        as_hunter = norm.with_user(self.user_hunter)
+        self.assertEqual(as_hunter.calls_per_day, 50)
+        with self.assertRaises(AccessError):
+            as_hunter.calls_per_day = 10
