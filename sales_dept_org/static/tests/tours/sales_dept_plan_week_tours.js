@@ -83,6 +83,11 @@ registry.category("web_tour.tours").add("sales_dept_quarter_plan_tour", {
             trigger: ".o_form_view .alert-warning:contains('3100'):contains('Q1 2027')",
         },
         {
+            content: "open the month plans",
+            trigger: ".o_notebook .nav-link[name=month_plans]",
+            run: "click",
+        },
+        {
             content: "January is beneath it",
             trigger: ".o_field_widget[name=child_ids] .o_data_row:contains('January 2027')",
         },
