@@ -116,4 +116,3 @@ def history_window(today, months):
     year, month = divmod(last.year * 12 + last.month - 1 - (months - 1), 12)
     first = date(year, month + 1, 1)
     return first, last
-
