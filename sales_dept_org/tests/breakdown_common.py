@@ -102,8 +102,8 @@ class BreakdownCommon(SalesDeptCommon):
         new, qualified, proposition, negotiation, won = cls.stages
         to_won = [qualified, proposition, negotiation, won]
         stories = (
-            [(cls.team_north, to_won, 20000.0, cls._at("2026-11-05")), (cls.team_north, to_won, 30000.0,
-              cls._at("2026-11-06"))]
+            [(cls.team_north, to_won, 20000.0, cls._at("2026-11-05"))]
+            + [(cls.team_north, to_won, 30000.0, cls._at("2026-11-06"))]
             + [(cls.team_north, [qualified, proposition], 5000.0, cls._at("2026-11-10"))] * 3
             + [(cls.team_north, [qualified], 0.0, cls._at("2026-11-12"))] * 5
             + [(cls.team_north, [], 0.0, cls._at("2026-11-13"))] * 2
