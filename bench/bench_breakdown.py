@@ -4,9 +4,9 @@ scale): the wizards of next month's plan of every team created in one batch
 weight) against hand-written SQL reading the same history: per team, its
 leads created in the window that reached its qualifying stage and its
 closers' first stage, the won ones and their average expected revenue, and
-the calls its people made (``kpi_sql.hand_facts``). Before timing, every
-team's four counts and average must equal the SQL's, and its people's calls
-must add up to the calls the wizard asks of them.
+the calls its hunters and universal salespeople made (``kpi_sql.hand_facts``).
+Before timing, every team's five figures must equal the SQL's, and its
+people's calls must add up to the calls the wizard asks of them.
 
 Setup (not measured): an empty plan of next month for every team.
 """
@@ -70,7 +70,7 @@ SELECT milestones.team_id,
 def run(bench):
     env = bench.env
     Breakdown = env["sales.kpi.plan.breakdown"]
-    teams = env["crm.team"].search([("member_ids", "!=", False)])
+    teams = env["crm.team"].search([("member_ids", "!=", False), ("company_id", "!=", False)])
     calls_metric = env.ref("sales_dept_org.kpi_metric_calls_made")
     plans = env["sales.kpi.plan"]
     for company, company_teams in teams.grouped("company_id").items():  # setup
@@ -102,7 +102,9 @@ def run(bench):
             stop = datetime.combine(date_to + timedelta(days=1), time.min)
             query = SQL(HISTORY_SQL, teams=company_teams.ids, start=start, stop=stop)
             counts = {row[0]: row[1:] for row in env.execute_query(query)}
-            people = company_teams.crm_team_member_ids
+            people = company_teams.crm_team_member_ids.filtered(
+                lambda member: member.sales_role in ("hunter", "universal")
+            )
             calls = hand_facts(
                 env(context=dict(env.context, allowed_company_ids=company.ids)),
                 calls_metric,

@@ -15,8 +15,9 @@ Proposition, Negotiation, Won; the stage log holds their moves):
   2 still new (not in any step)
   -> meetings 10, proposals 5, won 2; also a lead created in September and
      one of team South, each reaching the proposal, in no figure.
-Calls made by North's people in the window: Jan 60, Zofia 30, Ula 10 = 100
-(Jan's 50 calls of September 30th and South's 20 are out).
+Calls made by North's hunters in the window: Jan 60, Zofia 30, Ula 10 = 100
+(Jan's 50 calls of September 30th, South's 20 and Agnieszka the farmer's 40
+are out).
 
 Rates: call -> meeting 10/100 = 10 %, meeting -> proposal 5/10 = 50 %,
 proposal -> won 2/5 = 40 %.
@@ -145,6 +146,7 @@ class BreakdownCommon(SalesDeptCommon):
             + [(cls.user_ula, cls._at("2026-10-01 10:00"))] * 10
             + [(cls.user_hunter, cls._at("2026-09-30 10:00"))] * 50
             + [(cls.user_head_south, cls._at("2026-11-03 10:00"))] * 20
+            + [(cls.user_farmer, cls._at("2026-11-04 10:00"))] * 40
         )
         messages = cls.env["mail.message"].create(
             [

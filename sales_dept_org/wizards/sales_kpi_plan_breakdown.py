@@ -9,7 +9,8 @@ The history is the team's over the last whole months (a company setting):
 - won: its leads won; all three counted as the funnel report counts them
   (``sales.funnel.report``: the leads created in the window, a lead reaching
   every stage up to its furthest one);
-- calls: the "Calls made" metric of its people over the same months;
+- calls: the "Calls made" metric of its hunters and universal salespeople
+  over the same months (a farmer calls customers, not the funnel);
 - the average order: the expected revenue of its won leads, averaged.
 
 Hunters carry the calls, the meetings and the meetings handed over to the
@@ -483,11 +484,13 @@ class SalesKpiPlanBreakdown(models.TransientModel):
 
     @api.model
     def _sales_calls_by_team(self, teams, date_from, date_to):
-        """{team id: calls made by its members}: the "Calls made" metric, one
-        read per company of the teams."""
+        """{team id: calls made by its hunters and universal salespeople}:
+        the "Calls made" metric, one read per company of the teams (a
+        farmer's calls go to customers, not to the funnel)."""
         metric = self.env.ref(CALLS_METRIC)
         members = self.env["crm.team.member"].search_fetch(
-            [("crm_team_id", "in", teams.ids)], ["crm_team_id", "user_id"]
+            [("crm_team_id", "in", teams.ids), ("sales_role", "in", HUNTING)],
+            ["crm_team_id", "user_id"],
         )
         result = defaultdict(int)
         for company, company_teams in teams.grouped(
