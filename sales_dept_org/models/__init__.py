@@ -52,3 +52,5 @@ from . import sales_call_integration
 from . import sales_call
 from . import sales_call_event
 from . import sales_call_review
+from . import res_company_breakdown
+from . import res_config_settings_breakdown

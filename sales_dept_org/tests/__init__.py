@@ -54,3 +54,5 @@ from . import test_stuck_at_once
 from . import test_kpi_plan_level
 from . import test_activity_norm
 from . import test_plan_tours
+from . import test_kpi_plan_breakdown
+from . import test_kpi_plan_breakdown_tour

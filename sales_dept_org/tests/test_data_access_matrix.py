@@ -147,6 +147,7 @@ class TestDataAccessMatrix(MatrixCommon):
         )
         money = env["sales.money.report"].create({"company_id": company.id})
         check = env["sales.organisation.check"].create({})
+        breakdown = env["sales.kpi.plan.breakdown"].create({"plan_id": plan.id, "target": 1000})
         records = {
             "crm.lead": lead,
             "crm.stage": cls.stage,
@@ -249,6 +250,10 @@ class TestDataAccessMatrix(MatrixCommon):
             "sales.kpi.metric": cls.metric,
             "sales.kpi.plan": plan,
             "sales.kpi.plan.line": plan.line_ids,
+            "sales.kpi.plan.breakdown": breakdown,
+            "sales.kpi.plan.breakdown.line": env["sales.kpi.plan.breakdown.line"].create(
+                {"breakdown_id": breakdown.id, "user_id": hunter.id}
+            ),
             "sales.lead.stage.log": env["sales.lead.stage.log"].search(
                 [("lead_id", "=", lead.id)], limit=1
             ),

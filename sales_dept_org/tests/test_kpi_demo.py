@@ -20,7 +20,10 @@ class TestKpiDemo(TransactionCase):
         cls.month = cls.today.replace(day=1)
 
     def test_plans_for_current_and_previous_month(self):
-        plans = self.env["sales.kpi.plan"].search([("company_id", "=", self.company.id)])
+        broken_down = self.env.ref("sales_dept_org.demo_kpi_plan_breakdown")
+        plans = self.env["sales.kpi.plan"].search(
+            [("company_id", "=", self.company.id), ("id", "!=", broken_down.id)]
+        )
         previous = self.month - relativedelta(months=1)
         self.assertEqual(
             sorted((plan.team_id.name, plan.date_from) for plan in plans),
@@ -37,6 +40,22 @@ class TestKpiDemo(TransactionCase):
             self.assertAlmostEqual(
                 sum(revenue.filtered("user_id").mapped("target")), team_line.target, 2
             )
+
+    def test_next_month_of_north_is_broken_down(self):
+        """North's next month, from 250,000 zł through its own funnel: every
+        hunter has calls, the closers share the revenue to the cent."""
+        plan = self.env.ref("sales_dept_org.demo_kpi_plan_breakdown")
+        self.assertEqual(plan.date_from, self.month + relativedelta(months=1))
+        lines = plan.line_ids
+        revenue = lines.filtered(lambda line: line.metric_id.code == "revenue_won")
+        self.assertEqual(revenue.filtered(lambda line: not line.user_id).target, 250000)
+        self.assertAlmostEqual(sum(revenue.filtered("user_id").mapped("target")), 250000, 2)
+        calls = lines.filtered(lambda line: line.metric_id.code == "calls_made" and line.user_id)
+        hunters = plan.team_id.crm_team_member_ids.filtered(
+            lambda member: member.sales_role in ("hunter", "universal")
+        )
+        self.assertEqual(calls.user_id, hunters.user_id)
+        self.assertTrue(all(line.target > 0 for line in calls))
 
     def test_money_and_board(self):
         people = self.env["res.users"].search([("company_ids", "in", self.company.ids)])
