@@ -66,8 +66,10 @@ class TestKpiPlanBreakdown(BreakdownCommon):
             },
         )
         self.assertEqual(wizard.working_days, 21)
+        # the company's hunter norm: 120 calls a day; ceil(1000 / (120 * 21)) = 1 hunter
+        self.assertEqual(wizard.calls_per_day, 120)
         self.assertEqual(
-            (wizard.hunters_needed, wizard.hunters_count, wizard.hunters_gap), (2, 3, 0)
+            (wizard.hunters_needed, wizard.hunters_count, wizard.hunters_gap), (1, 3, 0)
         )
         self.assertEqual(
             (wizard.closers_needed, wizard.closers_count, wizard.closers_gap), (2, 2, 0)

@@ -100,8 +100,11 @@ class SalesKpiPlanBreakdown(models.TransientModel):
     )
     calls_per_day = fields.Integer(
         "Calls per Hunter a Day",
-        default=40,
-        help="The hunters' activity norm the headcount is worked out with.",
+        compute="_compute_calls_per_day",
+        store=True,
+        readonly=False,
+        help="The hunters' activity norm the headcount is worked out with: the "
+        "company's norm for hunters, 40 where it has none.",
     )
     proposals_per_day = fields.Float(
         "Proposals per Closer a Day",
@@ -132,6 +135,18 @@ class SalesKpiPlanBreakdown(models.TransientModel):
             )
         )
         return super().create(vals_list)
+
+    @api.depends("plan_id")
+    def _compute_calls_per_day(self):
+        norms = {
+            norm.company_id: norm.calls_per_day
+            for norm in self.env["sales.activity.norm"].sudo().search_fetch(
+                [("company_id", "in", self.company_id.ids), ("sales_role", "=", "hunter")],
+                ["company_id", "calls_per_day"],
+            )
+        }
+        for wizard in self:
+            wizard.calls_per_day = norms.get(wizard.company_id) or 40
 
     @api.depends("plan_id")
     def _compute_history_months(self):
