@@ -54,6 +54,7 @@
         "views/sales_bonus_instant_views.xml",
         "views/sales_call_views.xml",
         "views/sales_call_integration_views.xml",
+        "views/sales_setup_wizard_views.xml",
         "views/menus.xml",
     ],
     "assets": {

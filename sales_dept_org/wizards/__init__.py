@@ -4,3 +4,4 @@ from . import sales_abcxyz_migration
 from . import sales_money_report
 from . import sales_bonus_sheet_reopen
 from . import sales_bonus_sheet_confirm
+from . import sales_setup_wizard
