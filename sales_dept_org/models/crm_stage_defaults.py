@@ -102,7 +102,8 @@ class CrmStage(models.Model):
             values["sales_required_activity_type_ids"] = [
                 (6, 0, [self.env.ref(ref).id for ref in rules.get("done", [])])
             ]
-            values["sales_script"] = Markup("<p>%s</p>") % en._(rules["script"])
+            script = rules["script"]
+            values["sales_script"] = Markup("<p>%s</p>") % en._(script)
             values["sales_checklist"] = Markup("<ul>%s</ul>") % Markup("").join(
                 Markup("<li>%s</li>") % en._(item) for item in rules["checklist"]
             )
