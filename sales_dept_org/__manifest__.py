@@ -59,6 +59,8 @@
     ],
     "assets": {
         "web.assets_backend": ["sales_dept_org/static/src/js/*.js"],
+        # the graph view is loaded with the lazy bundle: so is the funnel chart
+        "web.assets_backend_lazy": ["sales_dept_org/static/src/views/**/*"],
         "web.assets_tests": ["sales_dept_org/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",

@@ -53,3 +53,4 @@ from . import test_stage_rules
 from . import test_stuck_at_once
 from . import test_seeded_pl
 from . import test_setup_wizard
+from . import test_first_hour_tours
