@@ -59,10 +59,13 @@
         "views/sales_bonus_instant_views.xml",
         "views/sales_call_views.xml",
         "views/sales_call_integration_views.xml",
+        "views/sales_setup_wizard_views.xml",
         "views/menus.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_dept_org/static/src/js/*.js"],
+        # the graph view is loaded with the lazy bundle: so is the funnel chart
+        "web.assets_backend_lazy": ["sales_dept_org/static/src/views/**/*"],
         "web.assets_tests": ["sales_dept_org/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",

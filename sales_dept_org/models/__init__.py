@@ -1,6 +1,7 @@
 from . import sales_audit_line_mixin
 from . import sales_report_unit_mixin
 from . import crm_stage
+from . import crm_stage_defaults
 from . import hr_employee
 from . import hr_employee_public
 from . import crm_team
@@ -47,6 +48,7 @@ from . import sales_bonus_sheet_compute
 from . import sales_bonus_sheet_clawback
 from . import sales_bonus_instant
 from . import ir_attachment
+from . import ir_module_module
 from . import mail_message
 from . import sales_call_integration
 from . import sales_call

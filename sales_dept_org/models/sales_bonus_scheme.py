@@ -78,7 +78,7 @@ class SalesBonusScheme(models.Model):
     _inherit = ["mail.thread"]
     _order = "company_id, sales_role, employee_id, id"
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, tracking=True, translate=True)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -307,32 +307,56 @@ class SalesBonusScheme(models.Model):
             for default in DEFAULT_SCHEMES.values()
             for code, _weight in default["metrics"]
         }
-        roles = {
-            role: label
-            for role, label in SALES_ROLES
+        roles = [
+            role
+            for role, _label in SALES_ROLES
             if role in DEFAULT_SCHEMES
             and all(metrics[code] for code, _weight in DEFAULT_SCHEMES[role]["metrics"])
-        }
+        ]
         if len(roles) < len(DEFAULT_SCHEMES):
             _logger.warning(
                 "Default bonus schemes not created for %s: their KPI metrics are missing",
                 ", ".join(sorted(set(DEFAULT_SCHEMES) - set(roles))),
             )
-        return self.create(
+        schemes = self.with_context(lang="en_US").create(
             [
-                self._default_scheme_vals(company, role, label, metrics)
+                self._default_scheme_vals(company, role, metrics)
                 for company in companies
-                for role, label in roles.items()
+                for role in roles
                 if (company.id, role) not in existing
             ]
         )
+        installed = self.env["res.lang"].get_installed()
+        schemes._sales_translate_default_names([code for code, _name in installed])
+        return schemes.with_env(self.env)
 
     @api.model
-    def _default_scheme_vals(self, company, role, label, metrics):
+    def _default_scheme_name(self, role, lang):
+        """The shipped scheme's name for ``role``, in ``lang``."""
+        env = self.env(context=dict(self.env.context, lang=lang))
+        roles = dict(env["hr.employee"]._fields["sales_role"]._description_selection(env))
+        return env._("%s (default)", roles[role])
+
+    def _sales_translate_default_names(self, langs):
+        """Gives each shipped scheme its name in ``langs``; a scheme renamed
+        by a person (its English name is not the shipped one) keeps it."""
+        for scheme in self.with_context(lang="en_US", active_test=False):
+            role = scheme.sales_role
+            if scheme.employee_id or not role:
+                continue
+            if scheme.name != self._default_scheme_name(role, "en_US"):
+                continue
+            scheme.sudo().update_field_translations(
+                "name",
+                {lang: self._default_scheme_name(role, lang) for lang in langs if lang != "en_US"},
+            )
+
+    @api.model
+    def _default_scheme_vals(self, company, role, metrics):
         default = DEFAULT_SCHEMES[role]
         fixed, soft, bonus = default["shares"]
         return {
-            "name": self.env._("%s (default)", label),
+            "name": self._default_scheme_name(role, "en_US"),
             "company_id": company.id,
             "currency_id": company.currency_id.id,
             "sales_role": role,

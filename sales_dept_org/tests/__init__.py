@@ -56,3 +56,6 @@ from . import test_activity_norm
 from . import test_plan_tours
 from . import test_kpi_plan_breakdown
 from . import test_kpi_plan_breakdown_tour
+from . import test_seeded_pl
+from . import test_setup_wizard
+from . import test_first_hour_tours

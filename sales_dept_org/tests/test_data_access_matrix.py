@@ -148,6 +148,15 @@ class TestDataAccessMatrix(MatrixCommon):
         money = env["sales.money.report"].create({"company_id": company.id})
         check = env["sales.organisation.check"].create({})
         breakdown = env["sales.kpi.plan.breakdown"].create({"plan_id": plan.id, "target": 1000})
+        setup = env["sales.setup.wizard"].create(
+            {
+                "company_id": company.id,
+                "member_ids": [
+                    Command.create({"team_name": "Set-up", "role": "head", "name": "Sam",
+                                    "email": "sam@example.com"})
+                ],
+            }
+        )  # fmt: skip
         records = {
             "crm.lead": lead,
             "crm.stage": cls.stage,
@@ -265,6 +274,9 @@ class TestDataAccessMatrix(MatrixCommon):
             "sales.organisation.check.line": env["sales.organisation.check.line"].create(
                 {"check_id": check.id, "kind": "no_role", "message": "Nobody", "user_id": hunter.id}
             ),
+            "sales.setup.wizard": setup,
+            "sales.setup.wizard.member": setup.member_ids,
+            "sales.setup.wizard.target": setup.target_ids[:1],
             "sales.stage.override.wizard": env["sales.stage.override.wizard"].create(
                 {"lead_ids": lead.ids, "stage_id": cls.stage.id, "reason": "Signed on paper"}
             ),

@@ -1,5 +1,7 @@
 from itertools import product
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -80,6 +82,14 @@ class SalesAbcxyzMigration(models.TransientModel):
             "views": [(False, "pivot"), (False, "list")],
             "domain": [("migration_id", "=", self.id)],
             "context": {"create": False},
+            "help": Markup('<p class="o_view_nocontent_empty_folder">%s</p><p>%s</p>')
+            % (
+                self.env._("No customer in either snapshot"),
+                self.env._(
+                    "Compute both snapshots first (their Compute button, in Reports ▸ "
+                    "ABC-XYZ Snapshots), then compare them again."
+                ),
+            ),
         }
 
 

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -118,6 +120,15 @@ class SalesMoneyReport(models.TransientModel):
             "views": [(False, "list"), (False, "pivot")],
             "domain": [("report_id", "=", self.id)],
             "context": {"create": False, "group_by": ["team_id"]},
+            "help": Markup('<p class="o_view_nocontent_smiling_face">%s</p><p>%s</p>')
+            % (
+                self.env._("No money due or received on %(date)s", date=self.date),
+                self.env._(
+                    "Customer invoices due on the day or the next one and the day's customer "
+                    "payments show here, per salesperson and team. Open another day from "
+                    "Reports ▸ Money of the Day."
+                ),
+            ),
         }
 
 
