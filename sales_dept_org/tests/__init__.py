@@ -51,3 +51,4 @@ from . import test_stage_fix
 from . import test_stage_log
 from . import test_stage_rules
 from . import test_stuck_at_once
+from . import test_bonus_instant_flow

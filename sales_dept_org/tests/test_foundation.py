@@ -28,7 +28,7 @@ class TestFoundation(SalesDeptCommon):
         module = self.env["ir.module.module"].search([("name", "=", "sales_dept_org")])
         self.assertEqual(module.state, "installed")
         self.assertEqual(module.license, "LGPL-3")
-        self.assertEqual(module.installed_version, "18.0.1.0.6")
+        self.assertEqual(module.installed_version, "18.0.1.0.7")
         self.assertEqual(
             set(module.dependencies_id.mapped("name")), {"crm", "sale_crm", "hr", "mail"}
         )
