@@ -52,3 +52,4 @@ from . import test_stage_log
 from . import test_stage_rules
 from . import test_stuck_at_once
 from . import test_bonus_instant_flow
+from . import test_instant_tours
