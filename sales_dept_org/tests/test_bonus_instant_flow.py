@@ -258,3 +258,26 @@ class TestInstantBonusFlow(BonusCommon):
                 }
             ],
         )
+
+    def test_the_day_file_in_polish(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(["sales_dept_org"], ["pl_PL"])
+        with freeze_time(datetime(2026, 10, 15, 9)):
+            bonus = self.grant(self.employee_hunter, date(2026, 10, 15), 120.0)
+            self.as_user(bonus, self.user_head).action_approve()
+            action = self.env(user=self.user_accountant, context={"lang": "pl_PL"})[
+                "sales.bonus.instant"
+            ].action_export_approved_today()
+        attachment = self.env["ir.attachment"].search([], order="id desc", limit=1)
+        self.assertIn(f"/web/content/{attachment.id}?", action["url"])
+        self.assertEqual(
+            attachment.name,
+            f"Premie natychmiastowe zatwierdzone 2026-10-15, {self.company.name}.xlsx",
+        )
+        rows = list(
+            openpyxl.load_workbook(io.BytesIO(attachment.raw)).active.iter_rows(values_only=True)
+        )
+        self.assertEqual(rows[2][:4], ("Pracownik", "Zespół", "Data", "Kwota"))
+        self.assertEqual(rows[2][6:], ("Zatwierdził(a)", "Status"))
+        self.assertEqual(rows[3][7], "Zatwierdzona")
+        self.assertEqual(rows[4][0], "Razem")
