@@ -156,7 +156,8 @@ def _hand_sql(env, company, date_from, date_to):
     env.cr.execute(
         SQL(
             """SELECT i.employee_id, SUM(i.amount) FROM sales_bonus_instant i
-                WHERE i.company_id = %s AND i.date BETWEEN %s AND %s GROUP BY 1""",
+                WHERE i.company_id = %s AND i.date BETWEEN %s AND %s
+                  AND i.state IN ('approved', 'paid') GROUP BY 1""",
             company.id,
             date_from,
             date_to,

@@ -2,11 +2,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-# employee xml id suffix, head's user xml id suffix, day of the month, amount, reason
+# employee xml id suffix, head's user xml id suffix, day of the month, amount,
+# reason, state (approved by the head that day; paid that day by the accountant)
 DEMO_INSTANT_BONUSES = [
-    ("closer_north", "head_north", 1, 300.0, "Pierwsza sprzedaż miesiąca"),
-    ("hunter_north", "head_north", 1, 150.0, "10 umówionych spotkań w jeden dzień"),
-    ("closer_south", "head_south", 1, 250.0, "Wygrany przetarg w Katowicach"),
+    ("closer_north", "head_north", 1, 300.0, "Pierwsza sprzedaż miesiąca", "paid"),
+    ("hunter_north", "head_north", 1, 150.0, "10 umówionych spotkań w jeden dzień", "approved"),
+    ("closer_south", "head_south", 1, 250.0, "Wygrany przetarg w Katowicach", "paid"),
 ]
 
 DEMO_CONFIRM_REASON = "Rekordowe przetargi miesiąca, sprawdzone z zarządem"
@@ -27,6 +28,7 @@ class SalesDeptDemoPay(models.AbstractModel):
             return False
         self.env["sales.bonus.scheme"]._install_default_schemes(company)
         month = fields.Date.context_today(self).replace(day=1)
+        accountant = self.env.ref("sales_dept_org.demo_user_accountant")
         self.env["sales.bonus.instant"].create(
             [
                 {
@@ -36,8 +38,13 @@ class SalesDeptDemoPay(models.AbstractModel):
                     "date": month.replace(day=day),
                     "amount": amount,
                     "reason": reason,
+                    "state": state,
+                    "approved_by_id": self.env.ref(f"sales_dept_org.demo_user_{head}").id,
+                    "approved_date": month.replace(day=day),
+                    "paid_by_id": accountant.id if state == "paid" else False,
+                    "paid_date": month.replace(day=day) if state == "paid" else False,
                 }
-                for employee, head, day, amount, reason in DEMO_INSTANT_BONUSES
+                for employee, head, day, amount, reason, state in DEMO_INSTANT_BONUSES
             ]
         )
         Sheet = self.env["sales.bonus.sheet"]

@@ -1,15 +1,29 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .sales_bonus_line import LOCKED_STATES
 
-# Fields that decide who may see and change a bonus: set by the system only
-# (the team from the employee, the granter from who grants).
-GRANT_FIELDS = ("team_id", "granted_by_id")
+# Fields that decide who may see and change a bonus, and where it stands in
+# its approval and payment: set by the system only (the team from the
+# employee, the granter from who grants, the rest by the buttons).
+GRANT_FIELDS = (
+    "team_id",
+    "granted_by_id",
+    "state",
+    "approved_by_id",
+    "approved_date",
+    "paid_by_id",
+    "paid_date",
+)
+# What an approved bonus keeps as it was approved.
+APPROVED_FIELDS = {"company_id", "employee_id", "date", "amount", "reason"}
 
 
 class SalesBonusInstant(models.Model):
-    """An instant ("Swedish") bonus: granted by a head on the day, paid with the month."""
+    """An instant ("Swedish") bonus: granted by a head on the day, approved by a
+    head of the employee's team or the director, and paid the same day by the
+    accountant (draft -> approved -> paid). An approved bonus not yet paid is
+    paid with the month; a paid one shows on the month's sheet as paid already."""
 
     _name = "sales.bonus.instant"
     _description = "Instant Bonus"
@@ -37,6 +51,22 @@ class SalesBonusInstant(models.Model):
     granted_by_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, readonly=True, required=True
     )
+    state = fields.Selection(
+        [("draft", "Draft"), ("approved", "Approved"), ("paid", "Paid")],
+        "Status",
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_date = fields.Date(
+        readonly=True, copy=False, index=True, help="The company's day the bonus was approved."
+    )
+    paid_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    paid_date = fields.Date(readonly=True, copy=False, help="The company's day it was paid.")
 
     @api.depends("employee_id", "company_id")
     def _compute_team_id(self):
@@ -98,6 +128,7 @@ class SalesBonusInstant(models.Model):
         self.check_access("write")
         if not self.env.su:
             vals = self._without_grant_fields(vals)
+        self._check_draft(APPROVED_FIELDS.intersection(vals))
         if "employee_id" in vals or "granted_by_id" in vals:
             employee = self.env["hr.employee"].browse(vals.get("employee_id"))
             granter = self.env["res.users"].browse(vals.get("granted_by_id"))
@@ -111,7 +142,64 @@ class SalesBonusInstant(models.Model):
 
     def unlink(self):
         self._check_months_open((bonus.company_id.id, bonus.date) for bonus in self.sudo())
+        self._check_state("draft", self.env._("Only a draft instant bonus is deleted"))
         return super().unlink()
+
+    # ------------------------------------------------------------------
+    # buttons: approval by a head or the director, payment by the accountant
+    # ------------------------------------------------------------------
+    def action_approve(self):
+        """A head approves the bonuses of the teams he leads, the director
+        anyone's; nobody their own."""
+        self.check_access("write")
+        self._check_state("draft", self.env._("Only a draft instant bonus is approved"))
+        self._check_not_own((bonus.employee_id, self.env.user) for bonus in self)
+        self._move_on({"state": "approved", "approved_by_id": self.env.uid}, "approved_date")
+        return True
+
+    def action_mark_paid(self):
+        """The accountant marks approved bonuses paid (the month then pays them no more)."""
+        if not self.env.user.has_group("sales_dept_org.group_sales_dept_accountant"):
+            raise AccessError(self.env._("Only the bonus accountant marks instant bonuses paid."))
+        self.check_access("read")
+        self._check_state("approved", self.env._("Only an approved instant bonus is paid"))
+        self._move_on({"state": "paid", "paid_by_id": self.env.uid}, "paid_date")
+        return True
+
+    @api.model
+    def action_export_approved_today(self):
+        """The accountant's file of what was approved today in the current company."""
+        company = self.env.company
+        return self.env["sales.bonus.instant.xlsx"]._export_day_action(
+            company, company._sales_date()
+        )
+
+    def _check_state(self, state, message):
+        wrong = self.filtered(lambda bonus: bonus.state != state)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(problem)s: %(bonuses)s", problem=message, bonuses=wrong._bonus_names()
+                )
+            )
+
+    def _check_draft(self, changed):
+        """An approved or paid bonus stays as it was approved: refused, named."""
+        if changed:
+            self._check_state(
+                "draft",
+                self.env._("An approved or paid instant bonus no longer changes"),
+            )
+
+    def _bonus_names(self):
+        return ", ".join(
+            f"{bonus.employee_id.name}, {bonus.date} ({bonus.amount:g})" for bonus in self.sudo()
+        )
+
+    def _move_on(self, vals, day_field):
+        """Writes the next state as the system, on each company's own day."""
+        for company, bonuses in self.grouped("company_id").items():
+            bonuses.sudo().write(dict(vals, **{day_field: company._sales_date()}))
 
     @api.model
     def _without_grant_fields(self, vals):

@@ -47,8 +47,14 @@ class SalesBonusLine(models.Model):
     )
     bonus_amount = fields.Monetary("Bonus")
     instant_amount = fields.Monetary("Instant bonuses")
+    instant_paid_amount = fields.Monetary(
+        "Paid already",
+        help="The month's instant bonuses the accountant paid on their day: in the total, "
+        "not in the amount to pay.",
+    )
     clawback_amount = fields.Monetary("Clawback")
     total_amount = fields.Monetary("Total", compute="_compute_total_amount", store=True)
+    to_pay_amount = fields.Monetary("To pay", compute="_compute_total_amount", store=True)
     metric_line_ids = fields.One2many("sales.bonus.line.metric", "line_id", string="Metrics")
     next_tier_note = fields.Char("Next tier")
     payout_share = fields.Float(
@@ -72,7 +78,14 @@ class SalesBonusLine(models.Model):
     scheme_snapshot = fields.Json(groups="sales_dept_org.group_sales_dept_head")
     vals_digest = fields.Char(readonly=True, copy=False, groups="base.group_system")
 
-    @api.depends("fixed_amount", "soft_amount", "bonus_amount", "instant_amount", "clawback_amount")
+    @api.depends(
+        "fixed_amount",
+        "soft_amount",
+        "bonus_amount",
+        "instant_amount",
+        "instant_paid_amount",
+        "clawback_amount",
+    )
     def _compute_total_amount(self):
         for line in self:
             line.total_amount = line.currency_id.round(
@@ -81,6 +94,9 @@ class SalesBonusLine(models.Model):
                 + line.bonus_amount
                 + line.instant_amount
                 + line.clawback_amount
+            )
+            line.to_pay_amount = line.currency_id.round(
+                line.total_amount - line.instant_paid_amount
             )
 
     def _auto_init(self):

@@ -84,6 +84,13 @@ class SalesBonusSheet(models.Model):
         store=True,
         groups="sales_dept_org.group_sales_dept_director,sales_dept_org.group_sales_dept_accountant",
     )
+    to_pay_amount = fields.Monetary(
+        "To pay",
+        compute="_compute_total_amount",
+        store=True,
+        groups="sales_dept_org.group_sales_dept_director,sales_dept_org.group_sales_dept_accountant",
+        help="The total less the instant bonuses already paid on their day.",
+    )
     computed_on = fields.Datetime(readonly=True, copy=False)
     exported_on = fields.Datetime(readonly=True, copy=False)
     exported_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -110,15 +117,18 @@ class SalesBonusSheet(models.Model):
         for sheet in self:
             sheet.date_to = sheet.date_from and sheet.date_from + relativedelta(day=31)
 
-    @api.depends("line_ids.total_amount")
+    @api.depends("line_ids.total_amount", "line_ids.to_pay_amount")
     def _compute_total_amount(self):
-        totals = dict(
-            self.env["sales.bonus.line"]._read_group(
-                [("sheet_id", "in", self.ids)], ["sheet_id"], ["total_amount:sum"]
+        totals = {
+            sheet: (total, to_pay)
+            for sheet, total, to_pay in self.env["sales.bonus.line"]._read_group(
+                [("sheet_id", "in", self.ids)],
+                ["sheet_id"],
+                ["total_amount:sum", "to_pay_amount:sum"],
             )
-        )
+        }
         for sheet in self:
-            sheet.total_amount = totals.get(sheet, 0.0)
+            sheet.total_amount, sheet.to_pay_amount = totals.get(sheet, (0.0, 0.0))
 
     @api.depends("line_ids.payout_flagged")
     def _compute_flagged_line_count(self):

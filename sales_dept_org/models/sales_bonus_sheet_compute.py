@@ -145,17 +145,24 @@ class SalesBonusSheet(models.Model):
         return {"days": days, "totals": totals}
 
     def _get_instant_amounts(self, employees):
+        """{employee id: (approved amount, of which paid already)} of the month:
+        a draft bonus is not approved yet, so not paid by the month."""
         groups = self.env["sales.bonus.instant"]._read_group(
             [
                 ("company_id", "=", self.company_id.id),
                 ("employee_id", "in", employees.ids),
                 ("date", ">=", self.date_from),
                 ("date", "<=", self.date_to),
+                ("state", "in", ("approved", "paid")),
             ],
-            ["employee_id"],
+            ["employee_id", "state"],
             ["amount:sum"],
         )
-        return {employee.id: amount for employee, amount in groups}
+        amounts = {}
+        for employee, state, amount in groups:
+            total, paid = amounts.get(employee.id, (0.0, 0.0))
+            amounts[employee.id] = (total + amount, paid + (amount if state == "paid" else 0.0))
+        return amounts
 
     @api.model
     def _discipline_penalties(self):
@@ -168,13 +175,15 @@ class SalesBonusSheet(models.Model):
     def _prepare_pay_line_vals(self, employee, context):
         scheme = context["schemes"].get(employee.id)
         user = employee.user_id
+        instant, instant_paid = context["instant"].get(employee.id, (0.0, 0.0))
         vals = {
             "line_type": "pay",
             "employee_id": employee.id,
             "user_id": user.id,
             "team_id": context["teams"].get(user.id, self.env["crm.team"]).id,
             "sales_role": employee.sales_role,
-            "instant_amount": context["instant"].get(employee.id, 0.0),
+            "instant_amount": instant,
+            "instant_paid_amount": instant_paid,
         }
         if not scheme:
             return dict(vals, note=self.env._("No bonus scheme for this role or person."))
@@ -344,6 +353,7 @@ class SalesBonusSheet(models.Model):
             "bonus_payout": 0.0,
             "bonus_amount": 0.0,
             "instant_amount": 0.0,
+            "instant_paid_amount": 0.0,
             "clawback_amount": 0.0,
             "metric_line_ids": [],
             "next_tier_note": False,

@@ -9,7 +9,7 @@ written as text: never a formula or a link, even when it starts with ``=``.
 ``data`` is a dict:
     title, money (decimals, symbol, position), metrics ([(metric key, label)]),
     teams: iterable of {"name", "lines": iterable of row dicts},
-    instants: iterable of {"date", "employee", "amount", "reason", "granted_by"},
+    instants: iterable of {"date", "employee", "amount", "reason", "granted_by", "state"},
     labels: {English text of LABELS: the reader's} (headers, sheet names, totals)
 A row dict has the keys of PERSON_COLUMNS plus "attainments" {metric key: percent}.
 Iterables may be generators reading the lines batch by batch: nothing here
@@ -33,6 +33,8 @@ PERSON_COLUMNS = [
     ("instant", "Instant bonuses", "money"),
     ("clawback", "Clawback", "money"),
     ("total", "Total", "money"),
+    ("instant_paid", "Paid already", "money"),
+    ("to_pay", "To pay", "money"),
     ("note", "Note", "text"),
 ]
 SUMMARY_COLUMNS = [
@@ -44,20 +46,34 @@ SUMMARY_COLUMNS = [
     ("instant", "Instant bonuses", "money"),
     ("clawback", "Clawback", "money"),
     ("total", "Total", "money"),
+    ("instant_paid", "Paid already", "money"),
+    ("to_pay", "To pay", "money"),
 ]
 # the money columns summed per team and in total
-SUMMED = ("fixed", "soft", "bonus", "instant", "clawback", "total")
+SUMMED = ("fixed", "soft", "bonus", "instant", "clawback", "total", "instant_paid", "to_pay")
 INSTANT_COLUMNS = [
     ("date", "Date", "text"),
     ("employee", "Employee", "text"),
     ("amount", "Amount", "money"),
     ("reason", "Reason", "text"),
     ("granted_by", "Granted by", "text"),
+    ("state", "Status", "text"),
+]
+# the accountant's file of a day's approved instant bonuses
+DAY_COLUMNS = [
+    ("employee", "Employee", "text"),
+    ("team", "Team", "text"),
+    ("date", "Date", "text"),
+    ("amount", "Amount", "money"),
+    ("reason", "Reason", "text"),
+    ("granted_by", "Granted by", "text"),
+    ("approved_by", "Approved by", "text"),
+    ("state", "Status", "text"),
 ]
 FORBIDDEN_IN_SHEET_NAMES = str.maketrans({char: " " for char in "[]:*?/\\"})
 # every fixed text the workbook shows, to be given in the reader's language
 LABELS = sorted(
-    {header for columns in (PERSON_COLUMNS, SUMMARY_COLUMNS, INSTANT_COLUMNS)
+    {header for columns in (PERSON_COLUMNS, SUMMARY_COLUMNS, INSTANT_COLUMNS, DAY_COLUMNS)
      for _key, header, _kind in columns} | {"Summary", "Instant bonuses", "Total"}
 )  # fmt: skip
 
@@ -99,10 +115,9 @@ def person_columns(metrics, label=str):
     return columns
 
 
-def write_workbook(stream, data):
-    """Writes ``data`` to ``stream``. The teams and their lines may be
-    generators: each row is written as it comes and forgotten, the totals are
-    summed on the way, and the summary (the first sheet) is filled last."""
+def _open(stream, data):
+    """(workbook, cell formats created once, label function) for ``data``:
+    user text is always written as text, never a formula or a link."""
     workbook = xlsxwriter.Workbook(
         stream,
         {
@@ -129,7 +144,16 @@ def write_workbook(stream, data):
     def label(text):
         return labels.get(text) or text
 
+    return workbook, formats, label
+
+
+def write_workbook(stream, data):
+    """Writes ``data`` to ``stream``. The teams and their lines may be
+    generators: each row is written as it comes and forgotten, the totals are
+    summed on the way, and the summary (the first sheet) is filled last."""
+    workbook, formats, label = _open(stream, data)
     summary_name, instants_name = label("Summary")[:31], label("Instant bonuses")[:31]
+
     summary = workbook.add_worksheet(summary_name)
     used_names = {summary_name.lower(), instants_name.lower()}
     columns = person_columns(data["metrics"], label)
@@ -156,6 +180,24 @@ def write_workbook(stream, data):
     table = _Table(instants, formats, data["title"], translated(INSTANT_COLUMNS, label))
     for row in data["instants"]:
         table.add_row(row)
+    workbook.close()
+
+
+def write_day_workbook(stream, data):
+    """Writes the instant bonuses approved on a day: ``data`` has title, money,
+    labels and "bonuses" (row dicts with the keys of DAY_COLUMNS), then a total."""
+    workbook, formats, label = _open(stream, data)
+    table = _Table(
+        workbook.add_worksheet(label("Instant bonuses")[:31]),
+        formats,
+        data["title"],
+        translated(DAY_COLUMNS, label),
+    )
+    total = Decimal(0)
+    for row in data["bonuses"]:
+        table.add_row(row)
+        total += Decimal(str(row["amount"]))
+    table.add_totals({"employee": label("Total"), "amount": float(total)})
     workbook.close()
 
 

@@ -18,6 +18,8 @@ LINE_FIELDS = {
     "instant": "instant_amount",
     "clawback": "clawback_amount",
     "total": "total_amount",
+    "instant_paid": "instant_paid_amount",
+    "to_pay": "to_pay_amount",
 }
 LINE_READ = [
     "employee_id",
@@ -102,14 +104,9 @@ class SalesBonusSheetXlsx(models.AbstractModel):
         """Everything the workbook shows. The lines come as generators reading
         LINE_BATCH lines at a time (a few queries per batch, whatever the
         number of people) and forgetting each batch once written."""
-        currency = sheet.currency_id
         return {
             "title": sheet.name,
-            "money": {
-                "decimals": currency.decimal_places,
-                "symbol": currency.symbol,
-                "position": currency.position,
-            },
+            "money": money_of(sheet.currency_id),
             "metrics": self._used_metrics(sheet),
             "teams": self._team_tables(sheet),
             "instants": self._instant_rows(sheet),
@@ -122,6 +119,7 @@ class SalesBonusSheetXlsx(models.AbstractModel):
         reader's language, each written out for the translation extractor."""
         return {
             "Amount": self.env._("Amount"),
+            "Approved by": self.env._("Approved by"),
             "Bonus": self.env._("Bonus"),
             "Bonus payout (%)": self.env._("Bonus payout (%)"),
             "Clawback": self.env._("Clawback"),
@@ -132,13 +130,16 @@ class SalesBonusSheetXlsx(models.AbstractModel):
             "Granted by": self.env._("Granted by"),
             "Instant bonuses": self.env._("Instant bonuses"),
             "Note": self.env._("Note"),
+            "Paid already": self.env._("Paid already"),
             "People": self.env._("People"),
             "Reason": self.env._("Reason"),
             "Role": self.env._("Role"),
             "Soft": self.env._("Soft"),
+            "Status": self.env._("Status"),
             "Summary": self.env._("Summary"),
             "Target pay": self.env._("Target pay"),
             "Team": self.env._("Team"),
+            "To pay": self.env._("To pay"),
             "Total": self.env._("Total"),
         }
 
@@ -241,22 +242,55 @@ class SalesBonusSheetXlsx(models.AbstractModel):
 
     @api.model
     def _instant_rows(self, sheet):
+        """The month's approved instant bonuses, each with its status (paid on its day or not)."""
         instants = sheet.env["sales.bonus.instant"].search_fetch(
             [
                 ("company_id", "=", sheet.company_id.id),
                 ("date", ">=", sheet.date_from),
                 ("date", "<=", sheet.date_to),
+                ("state", "in", ("approved", "paid")),
             ],
-            ["date", "employee_id", "amount", "reason", "granted_by_id"],
+            INSTANT_READ,
             order="date, id",
         )
-        return [
-            {
-                "date": fields.Date.to_string(bonus.date),
-                "employee": bonus.employee_id.name,
-                "amount": bonus.amount,
-                "reason": bonus.reason,
-                "granted_by": bonus.granted_by_id.name,
-            }
-            for bonus in instants
-        ]
+        return instant_rows(instants)
+
+
+# what a row of an instant bonus shows, read once for all of them
+INSTANT_READ = [
+    "date",
+    "employee_id",
+    "team_id",
+    "amount",
+    "reason",
+    "granted_by_id",
+    "approved_by_id",
+    "state",
+]
+
+
+def money_of(currency):
+    """The workbook's money format of ``currency``."""
+    return {
+        "decimals": currency.decimal_places,
+        "symbol": currency.symbol,
+        "position": currency.position,
+    }
+
+
+def instant_rows(instants):
+    """One row dict per instant bonus, in their order (names read in one go)."""
+    states = dict(instants._fields["state"]._description_selection(instants.env))
+    return [
+        {
+            "date": fields.Date.to_string(bonus.date),
+            "employee": bonus.employee_id.name,
+            "team": bonus.team_id.name or "",
+            "amount": bonus.amount,
+            "reason": bonus.reason,
+            "granted_by": bonus.granted_by_id.name,
+            "approved_by": bonus.approved_by_id.name or "",
+            "state": states[bonus.state],
+        }
+        for bonus in instants
+    ]

@@ -59,3 +59,5 @@ from . import test_kpi_plan_breakdown_tour
 from . import test_seeded_pl
 from . import test_setup_wizard
 from . import test_first_hour_tours
+from . import test_bonus_instant_flow
+from . import test_instant_tours

@@ -20,3 +20,6 @@ class TestBonusDemo(TransactionCase):
         this_month = sheets[0].line_ids.filtered(lambda line: line.employee_id == closer)
         # closer default scheme: 9,000 PLN -> fixed 2,700; 300 PLN instant bonus on day 1
         self.assertEqual((this_month.fixed_amount, this_month.instant_amount), (2700.0, 300.0))
+        # ... paid by the accountant that day: in the total, not to pay again
+        self.assertEqual(this_month.instant_paid_amount, 300.0)
+        self.assertEqual(this_month.to_pay_amount, this_month.total_amount - 300.0)

@@ -18,22 +18,27 @@ class TestBonusExport(BonusCommon):
         super().setUpClass()
         # user text that a spreadsheet would love to execute
         cls.employee_director.name = HYPERLINK
-        cls.env["sales.bonus.instant"].with_user(cls.user_head).create(
-            [
-                {
-                    "employee_id": cls.employee_hunter.id,
-                    "date": date(2026, 10, 15),
-                    "amount": 250.0,
-                    "reason": "=1+1",
-                },
-                {
-                    "employee_id": cls.employee_farmer.id,
-                    "date": date(2026, 10, 16),
-                    "amount": 99.99,
-                    "reason": "http://evil.example/@SUM(A1)",
-                },
-            ]
+        cls.instants = (
+            cls.env["sales.bonus.instant"]
+            .with_user(cls.user_head)
+            .create(
+                [
+                    {
+                        "employee_id": cls.employee_hunter.id,
+                        "date": date(2026, 10, 15),
+                        "amount": 250.0,
+                        "reason": "=1+1",
+                    },
+                    {
+                        "employee_id": cls.employee_farmer.id,
+                        "date": date(2026, 10, 16),
+                        "amount": 99.99,
+                        "reason": "http://evil.example/@SUM(A1)",
+                    },
+                ]
+            )
         )
+        cls.instants.action_approve()
 
     def export(self, sheet, user):
         action = sheet.with_user(user).action_export_xlsx()
@@ -93,6 +98,8 @@ class TestBonusExport(BonusCommon):
                     "instant_amount",
                     "clawback_amount",
                     "total_amount",
+                    "instant_paid_amount",
+                    "to_pay_amount",
                 )
             ]
 
@@ -108,6 +115,8 @@ class TestBonusExport(BonusCommon):
                     "Instant bonuses",
                     "Clawback",
                     "Total",
+                    "Paid already",
+                    "To pay",
                 ],
                 ["North", 4, *sums(north)],
                 ["No team", 1, *sums(director)],
@@ -137,6 +146,8 @@ class TestBonusExport(BonusCommon):
             "Instant bonuses",
             "Clawback",
             "Total",
+            "Paid already",
+            "To pay",
             "Note",
         ]
         codes = [
@@ -162,11 +173,13 @@ class TestBonusExport(BonusCommon):
                 line.instant_amount,
                 line.clawback_amount,
                 line.total_amount,
+                line.instant_paid_amount,
+                line.to_pay_amount,
                 line.note or None,
             ]
 
         def total(lines):
-            fixed, soft, bonus, instant, clawback, grand = sums(lines)
+            fixed, soft, bonus, instant, clawback, grand, paid, to_pay = sums(lines)
             return [
                 "Total",
                 None,
@@ -184,6 +197,8 @@ class TestBonusExport(BonusCommon):
                 instant,
                 clawback,
                 grand,
+                paid,
+                to_pay,
                 None,
             ]
 
@@ -210,14 +225,15 @@ class TestBonusExport(BonusCommon):
         self.assertEqual(
             self.rows(workbook["Instant bonuses"]),
             [
-                ["Date", "Employee", "Amount", "Reason", "Granted by"],
-                ["2026-10-15", "Jan Hunter", 250.0, "=1+1", "Piotr Head"],
+                ["Date", "Employee", "Amount", "Reason", "Granted by", "Status"],
+                ["2026-10-15", "Jan Hunter", 250.0, "=1+1", "Piotr Head", "Approved"],
                 [
                     "2026-10-16",
                     "Agnieszka Farmer",
                     99.99,
                     "http://evil.example/@SUM(A1)",
                     "Piotr Head",
+                    "Approved",
                 ],
             ],
         )
@@ -258,7 +274,7 @@ class TestBonusExport(BonusCommon):
                 "amount": 10.0,
                 "reason": "same shape as October",
             }
-        )
+        ).action_approve()
         november = self.compute_month(NOVEMBER)
         november.action_confirm()
         self.assertEqual(len(november.line_ids), 17)

@@ -73,6 +73,8 @@ class TestBonusSheet(BonusCommon):
                 },
             ]
         )
+        # the month pays approved bonuses: October's are, November's stays a draft
+        cls.instants[:2].action_approve()
 
     def test_whole_month_by_hand(self):
         sheet = self.compute_month(OCTOBER)
