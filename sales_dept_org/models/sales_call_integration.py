@@ -109,7 +109,11 @@ class SalesCallIntegration(models.Model):
         """The active integration this token opens, or an empty recordset."""
         if not token:
             return self.browse()
-        return self.sudo().search([("token_hash", "=", self._hash_token(token))], limit=1)
+        return self.sudo().search_fetch(
+            [("token_hash", "=", self._hash_token(token))],
+            ["company_id", "agent_match", "inbound_words", "outbound_words"],
+            limit=1,
+        )
 
     # ------------------------------------------------------------------
     # reading an event
@@ -131,12 +135,13 @@ class SalesCallIntegration(models.Model):
             )
         employees = self.env["hr.employee"].sudo()
         if self.agent_match == "extension":
-            found = employees.search(
+            found = employees.search_fetch(
                 [
                     ("sales_phone_extension", "=", agent),
                     ("company_id", "=", self.company_id.id),
                     ("user_id", "!=", False),
-                ]
+                ],
+                ["user_id"],
             )
         else:
             number = self._normalise_number(agent)
