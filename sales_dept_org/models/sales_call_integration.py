@@ -11,6 +11,7 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from ..engine import phone_event
 
@@ -135,13 +136,20 @@ class SalesCallIntegration(models.Model):
             )
         employees = self.env["hr.employee"].sudo()
         if self.agent_match == "extension":
-            found = employees.search_fetch(
-                [
-                    ("sales_phone_extension", "=", agent),
-                    ("company_id", "=", self.company_id.id),
-                    ("user_id", "!=", False),
-                ],
-                ["user_id"],
+            # on every event: one plain query, without hr.employee's
+            # access-rights detours of a search
+            employees.flush_model(["sales_phone_extension", "company_id", "user_id", "active"])
+            found = users.browse(
+                user_id
+                for (user_id,) in self.env.execute_query(
+                    SQL(
+                        """SELECT DISTINCT user_id FROM hr_employee
+                            WHERE active AND sales_phone_extension = %s
+                              AND company_id = %s AND user_id IS NOT NULL""",
+                        agent,
+                        self.company_id.id,
+                    )
+                )
             )
         else:
             number = self._normalise_number(agent)
@@ -152,7 +160,8 @@ class SalesCallIntegration(models.Model):
                     ("work_phone", "!=", False),
                 ]
             ).filtered(lambda employee: self._normalise_number(employee.work_phone) == number)
-        return found.user_id if len(found.user_id) == 1 else users
+            found = found.user_id
+        return found if len(found) == 1 else users
 
     def _normalise_number(self, number):
         """``number`` in E.164 (``+48601234567``): Odoo's phone_validation with
