@@ -2,48 +2,59 @@
 second for ``--seconds`` (50 for 60 by default), a tenth of them repeats of
 an event already sent, against a running Odoo (``odoo-bin --workers=2``).
 
-    python -m bench.call_load --url http://127.0.0.1:8069 --token <token> \\
-        --agent 101 --database sdo_demo --config .local/odoo.conf
+    python -m bench.call_load --url http://127.0.0.1:8069 \\
+        --token <token> --database sdo_demo --config .local/odoo.conf
 
-First the idle answer time (one event at a time), then the load. The
-events come from numbers nobody has (each opens a lead), so the whole path
-runs. It prints the ``BENCH`` lines of ``bench/README.md``:
+The mix is an office's (see ``bench/README.md``): the agents are the
+employees with an extension in the integration's company, most calls are
+with numbers the CRM knows (open leads' numbers), a few from unknown
+numbers (each opens a lead, handed to a hunter), some missed or busy.
 
-- calls lost: events whose call is not in the database (target 0); an
-  event that gets no 200 is sent again, up to ``RETRIES`` times, as a PBX
-  retries (safe: a repeat is answered as a duplicate);
-- duplicates written: calls beyond one per event id (target 0);
-- p95 answer time under load against the idle p95 (target <= 3x).
+First a few events to warm the workers up, then the idle answer time
+(one event at a time, the same mix), then the
+load, sent on schedule whatever the answers (at most ``MAX_IN_FLIGHT`` at
+once). An event without a 200 is sent again as a PBX would, up to
+``RETRIES`` times after a growing pause (safe: a repeat is answered as a
+duplicate). Then the database is read (directly, not through the server):
 
-Not part of ``make bench`` (it needs a server with workers); the server's
-database is read directly to count the calls.
+- calls lost: events sent whose call is not in the database (target 0);
+- duplicates written: calls beyond one per event, and leads beyond one per
+  unknown number (target 0);
+- p95 answer time under load against the idle p95, from the first send of
+  an event to its 200, retries included (target <= 3x).
+
+Not part of ``make bench`` (it needs a server with workers).
 """
 
 import argparse
-import json
+import hashlib
 import random
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from bench import measure
+from scripts.pbx_client import post
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
-IDLE_EVENTS = 30
-RETRIES = 3
+WARM_UP = 10  # events first sent to make every worker load the registry, not timed
+IDLE_EVENTS = 40
+RETRIES = 3  # a PBX's retries of an event without a 200, after 1, 2 and 4 s
+TIMEOUT = 30  # seconds a PBX waits for an answer
+MAX_IN_FLIGHT = 400
+# the share of new events from numbers nobody has; of the others, outbound
+UNKNOWN, OUTBOUND = 0.10, 0.5
+STATUSES = (("answered", 0.80), ("missed", 0.15), ("busy", 0.05))
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--token", required=True)
-    parser.add_argument("--agent", default="101")
     parser.add_argument("--rate", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--repeats", type=float, default=0.10)
@@ -55,37 +66,137 @@ def parse_args(argv):
     return args
 
 
-def post(url, token, event):
-    """(status, seconds) of one event."""
-    request = urllib.request.Request(
-        f"{url.rstrip('/')}/sales_dept_org/call",
-        data=json.dumps(event).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        method="POST",
-    )
-    start = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            response.read()
-            status = response.status
-    except urllib.error.HTTPError as error:
-        status = error.code
-    except OSError:
-        status = None
-    return status, time.perf_counter() - start
+class Office:
+    """What the load needs from the database: the agents, the known numbers,
+    and the count of what the load wrote."""
+
+    def __init__(self, args):
+        import odoo
+        from odoo.modules.registry import Registry
+
+        odoo.tools.config.parse_config(["-c", args.config])
+        self.registry = Registry(args.database)
+        token_hash = hashlib.sha256(args.token.encode()).hexdigest()
+        self.agents = [row[0] for row in self._query(_AGENTS, token_hash)]
+        self.numbers = [row[0] for row in self._query(_KNOWN_NUMBERS, token_hash)]
+        if not self.agents or not self.numbers:
+            raise SystemExit(
+                "no agent with an extension or no open lead with a number in the company "
+                "of this token's integration"
+            )
+
+    def _query(self, query, *params):
+        from odoo.tools import SQL
+
+        with self.registry.cursor() as cr:
+            cr.execute(SQL(query, *params))
+            return cr.fetchall()
+
+    def written(self, run, unknown_numbers, since):
+        """(calls per event id, leads per unknown number) the run wrote."""
+        calls = dict(self._query(_CALLS, f"{run}-%"))
+        leads = dict(self._query(_LEADS, list(unknown_numbers) or [""], since))
+        return calls, leads
 
 
-def make_event(run, index, agent):
-    return {
-        "event_id": f"{run}-{index}",
-        "direction": "in",
-        "from": f"+48 7{index % 100_000_000:08d}",
-        "to": agent,
-        "start": datetime.now(UTC).isoformat(timespec="seconds"),
-        "duration": 60,
-        "status": "answered",
-        "agent": agent,
-    }
+_AGENTS = """
+    SELECT employee.sales_phone_extension
+      FROM hr_employee employee
+      JOIN sales_call_integration integration ON integration.company_id = employee.company_id
+     WHERE integration.token_hash = %s AND employee.active AND employee.user_id IS NOT NULL
+       AND employee.sales_phone_extension IS NOT NULL
+     ORDER BY employee.id"""
+_KNOWN_NUMBERS = """
+    SELECT DISTINCT lead.phone
+      FROM crm_lead lead
+      JOIN sales_call_integration integration ON integration.company_id = lead.company_id
+      LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+     WHERE integration.token_hash = %s AND lead.active AND stage.is_won IS NOT TRUE
+       AND lead.phone IS NOT NULL
+     ORDER BY lead.phone"""
+_CALLS = "SELECT event_id, count(*) FROM sales_call WHERE event_id LIKE %s GROUP BY event_id"
+_LEADS = """
+    SELECT phone, count(*) FROM crm_lead
+     WHERE phone = ANY(%s) AND create_date >= %s GROUP BY phone"""
+
+
+class Events:
+    """The events of one run, drawn the same way for the same seed."""
+
+    def __init__(self, run, office, seed):
+        self.run, self.office = run, office
+        self.rng = random.Random(seed)
+        self.count = 0
+        self.first_unknown = int(run.rsplit("-", 1)[-1], 16) % 10**7
+        self.unknown = set()
+
+    def new(self, prefix):
+        rng, index = self.rng, self.count
+        self.count += 1
+        agent = rng.choice(self.office.agents)
+        status = rng.choices(*zip(*STATUSES, strict=True))[0]
+        if rng.random() < UNKNOWN:
+            number = f"+4879{(self.first_unknown + index) % 10**7:07d}"
+            self.unknown.add(number)
+            direction, caller, called = "in", number, agent
+        else:
+            number = rng.choice(self.office.numbers)
+            outbound = rng.random() < OUTBOUND
+            direction = "out" if outbound else "in"
+            caller, called = (agent, number) if outbound else (number, agent)
+        return {
+            "event_id": f"{self.run}-{prefix}{index}",
+            "direction": direction,
+            "from": caller,
+            "to": called,
+            "start": datetime.now(UTC).isoformat(timespec="seconds"),
+            "duration": rng.randint(20, 600) if status == "answered" else 0,
+            "status": status,
+            "agent": agent,
+        }
+
+    def plan(self, total, repeats, prefix=""):
+        """``total`` events, a share ``repeats`` of them sent before."""
+        plan, sent = [], []
+        for _position in range(total):
+            if sent and self.rng.random() < repeats:
+                plan.append(self.rng.choice(sent))
+            else:
+                sent.append(self.new(prefix))
+                plan.append(sent[-1])
+        return plan, sent
+
+
+def deliver(args, event):
+    """(status, seconds) of an event sent until it gets a 200, as a PBX."""
+    begin = time.perf_counter()
+    status, _answer, _seconds = post(args.url, args.token, event, timeout=TIMEOUT)
+    for retry in range(RETRIES):
+        if status == 200:
+            break
+        time.sleep(2**retry)
+        status, _answer, _seconds = post(args.url, args.token, event, timeout=TIMEOUT)
+    return status, time.perf_counter() - begin
+
+
+def load(args, plan):
+    """Sends ``plan`` at ``args.rate`` a second; [(status, seconds, late)]."""
+    answers, lock = [], threading.Lock()
+    begin = time.perf_counter()
+
+    def fire(position, event):
+        late = time.perf_counter() - (begin + position / args.rate)
+        status, seconds = deliver(args, event)
+        with lock:
+            answers.append((status, seconds, late))
+
+    with ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT) as pool:
+        for position, event in enumerate(plan):
+            delay = begin + position / args.rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(fire, position, event)
+    return answers
 
 
 def p95(values):
@@ -93,81 +204,40 @@ def p95(values):
     return ordered[max(0, int(len(ordered) * 0.95) - 1)] if ordered else float("nan")
 
 
-def load(args, run):
-    """Sends the load at a steady rate; (unique events sent, answers)."""
-    rng = random.Random(16)
-    total = args.rate * args.seconds
-    plan, sent = [], []
-    for index in range(total):
-        if sent and rng.random() < args.repeats:
-            plan.append(rng.choice(sent))
-        else:
-            sent.append(make_event(run, index, args.agent))
-            plan.append(sent[-1])
-    answers, lock = [], threading.Lock()
-    begin = time.perf_counter()
-
-    def fire(position, event):
-        delay = begin + position / args.rate - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        status, seconds = post(args.url, args.token, event)
-        for _retry in range(RETRIES):
-            if status == 200:
-                break
-            status, more = post(args.url, args.token, event)
-            seconds += more
-        answer = (status, seconds)
-        with lock:
-            answers.append(answer)
-
-    with ThreadPoolExecutor(max_workers=args.rate) as pool:
-        for position, event in enumerate(plan):
-            pool.submit(fire, position, event)
-    return sent, answers
-
-
-def count_calls(args, run):
-    import odoo
-    from odoo.modules.registry import Registry
-    from odoo.tools import SQL
-
-    odoo.tools.config.parse_config(["-c", args.config])
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        cr.execute(
-            SQL(
-                "SELECT count(*), count(DISTINCT event_id) FROM sales_call WHERE event_id LIKE %s",
-                f"{run}-%",
-            )
-        )
-        return cr.fetchone()
-
-
 def main(argv=None):
     args = parse_args(argv)
+    office = Office(args)
     run = f"load-{uuid.uuid4().hex[:8]}"
-    idle = [
-        post(args.url, args.token, make_event(f"{run}-idle", i, args.agent))
-        for i in range(IDLE_EVENTS)
-    ]
+    since = datetime.now(UTC).replace(tzinfo=None)
+    events = Events(run, office, seed=16)
+    warm_plan, warm_sent = events.plan(WARM_UP, 0, prefix="warm-")
+    with ThreadPoolExecutor(max_workers=WARM_UP) as pool:
+        list(pool.map(lambda event: deliver(args, event), warm_plan))
+    idle_plan, idle_sent = events.plan(IDLE_EVENTS, args.repeats, prefix="idle-")
+    idle = [deliver(args, event) for event in idle_plan]
     if any(status != 200 for status, _seconds in idle):
-        print(f"ERROR: the idle events were refused: {sorted({s for s, _ in idle})}")
+        print(f"ERROR: the idle events were refused: {sorted({s for s, _ in idle}, key=str)}")
         return 1
-    sent, answers = load(args, run)
-    rows, distinct = count_calls(args, run)
-    written = {event["event_id"] for event in sent}
-    failed = sum(1 for status, _seconds in answers if status != 200)
+    plan, sent = events.plan(args.rate * args.seconds, args.repeats)
+    answers = load(args, plan)
+    calls, leads = office.written(run, events.unknown, since)
+    sent_ids = {event["event_id"] for event in warm_sent + idle_sent + sent}
+    lost = len(sent_ids - set(calls))
+    duplicates = sum(count - 1 for count in calls.values()) + sum(
+        count - 1 for count in leads.values()
+    )
+    failed = sum(1 for status, _seconds, _late in answers if status != 200)
     idle_p95 = p95([seconds for _status, seconds in idle])
-    load_p95 = p95([seconds for status, seconds in answers if status == 200])
+    load_p95 = p95([seconds for status, seconds, _late in answers if status == 200])
     print(
-        f"  {len(answers)} events ({len(sent)} distinct) in {args.seconds} s at {args.rate}/s, "
-        f"{failed} without a 200 after {RETRIES} retries"
+        f"  {len(answers)} events ({len(sent)} distinct, {len(events.unknown)} unknown "
+        f"numbers, {len(office.agents)} agents, {len(office.numbers)} known numbers) in "
+        f"{args.seconds} s at {args.rate}/s; {failed} without a 200 after {RETRIES} retries; "
+        f"sent late by {p95([late for *_rest, late in answers]) * 1000:.0f} ms (p95)"
     )
     print(f"  p95 idle {idle_p95 * 1000:.0f} ms, under load {load_p95 * 1000:.0f} ms")
-    lost = len(written) - distinct
     print(measure.bench_line("call_load_calls_lost", lost, 0))
-    print(measure.bench_line("call_load_duplicates_written", rows - distinct, 0))
+    print(measure.bench_line("call_load_duplicates_written", duplicates, 0))
     print(measure.bench_line("call_load_p95_vs_idle", measure.ratio(load_p95, idle_p95), 3.0))
     return 0
 

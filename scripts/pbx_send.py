@@ -17,27 +17,13 @@ lead with a call-back task), an outbound call shaped like a FreePBX record
 import argparse
 import json
 import sys
-import urllib.error
-import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from pbx_client import post
+
 DEMO_TOKEN = "demo-pbx-token-not-for-production"
 DEMO_LEAD_NUMBER = "+48 600 700 800"
-
-
-def post(url, token, event):
-    request = urllib.request.Request(
-        f"{url.rstrip('/')}/sales_dept_org/call",
-        data=json.dumps(event).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 def sample_events(agent, run):
@@ -87,10 +73,10 @@ def main(argv=None):
     run = f"sample-{uuid.uuid4().hex[:8]}"
     failed = False
     for label, event in sample_events(args.agent, run):
-        status, answer = post(args.url, args.token, event)
+        status, answer, _seconds = post(args.url, args.token, event)
         print(f"{label}: {status} {json.dumps(answer)}")
         failed |= status != 200
-    status, answer = post(args.url, "wrong-token", sample_events(args.agent, run)[0][1])
+    status, answer, _seconds = post(args.url, "wrong-token", sample_events(args.agent, run)[0][1])
     print(f"wrong token: {status} {json.dumps(answer)}")
     return 1 if failed or status != 401 else 0
 

@@ -31,6 +31,25 @@ class Handoff(namedtuple("Handoff", "owners notes stuck_ids role_label why")):
 class CrmLead(models.Model):
     _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
+    def init(self):
+        """The hand-off's turns: a row per member served, its ticket from a
+        sequence, only ever inserted. Concurrent hand-offs in one team
+        (several unknown callers at once) then never update the same row,
+        which under Odoo's repeatable read would fail all but one of them.
+        A member's turn is their highest ticket."""
+        self.env.cr.execute(
+            SQL(
+                """CREATE TABLE IF NOT EXISTS sales_handoff_turn (
+                       member_id integer NOT NULL
+                           REFERENCES crm_team_member (id) ON DELETE CASCADE,
+                       ticket bigserial NOT NULL
+                   );
+                   CREATE INDEX IF NOT EXISTS sales_handoff_turn_member_ticket_index
+                       ON sales_handoff_turn (member_id, ticket DESC)"""
+            )
+        )
+        return super().init()
+
     @api.depends("user_id", "team_id")
     def _compute_hunter_user_id(self):
         roles = self._sales_memberships(self.team_id, self.user_id)
@@ -337,13 +356,7 @@ class CrmLead(models.Model):
             .sudo()
             .search_fetch(
                 [("crm_team_id", "in", leads.team_id.ids)],
-                [
-                    "crm_team_id",
-                    "user_id",
-                    "sales_capacity",
-                    "sales_handoff_ticket",
-                    "sales_weight",
-                ],
+                ["crm_team_id", "user_id", "sales_capacity", "sales_weight"],
                 order="id",
             )
         )
@@ -362,6 +375,7 @@ class CrmLead(models.Model):
             role_companies[employee.user_id.id].add(employee.company_id.id)
         members = members.filtered(lambda member: member.user_id.id in role_companies)
         loads = self._sales_open_lead_counts(members.user_id)
+        turns = self._sales_handoff_turns(members)
         pools, pool_requests = {}, []
         for key, lead in requests:
             company = lead.company_id or lead.team_id.company_id
@@ -373,7 +387,7 @@ class CrmLead(models.Model):
                         member.id,
                         loads.get(member.user_id.id, 0),
                         member.sales_capacity,
-                        member.sales_handoff_ticket,
+                        turns.get(member.id, 0),
                         member.sales_weight if lead.team_id.sales_darwin else 1.0,
                     )
                     for member in members
@@ -381,20 +395,56 @@ class CrmLead(models.Model):
                     and (not company or company.id in role_companies[member.user_id.id])
                 ]
         owners, tickets = pick_owners(pool_requests, pools)
-        if tickets:
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crm_team_member AS member
-                          SET sales_handoff_ticket = turn.ticket
-                         FROM (VALUES %s) AS turn(id, ticket)
-                        WHERE member.id = turn.id""",
-                    SQL(", ").join(SQL("(%s, %s)", *item) for item in tickets.items()),
-                )
-            )
-            members.invalidate_recordset(["sales_handoff_ticket"])
+        self._sales_handoff_take_turns(tickets)
         users = {member.id: member.user_id for member in members}
         no_one = self.env["res.users"]
         return {key: users[owner] if owner else no_one for key, owner in owners.items()}
+
+    @api.model
+    def _sales_handoff_turns(self, members):
+        """``{membership id: turn}``: the highest ticket of each of
+        ``members`` (none for who was never served), one index lookup each."""
+        if not members:
+            return {}
+        return dict(
+            self.env.execute_query(
+                SQL(
+                    """SELECT member.id, turn.ticket
+                         FROM unnest(%s::integer[]) AS member(id)
+                         CROSS JOIN LATERAL (
+                               SELECT ticket FROM sales_handoff_turn
+                                WHERE member_id = member.id
+                                ORDER BY ticket DESC LIMIT 1) AS turn""",
+                    members.ids,
+                )
+            )
+        )
+
+    @api.model
+    def _sales_handoff_take_turns(self, tickets):
+        """Records the turns ``pick_owners`` gave (``{membership id: ticket}``):
+        new tickets from the sequence, in the order of the given ones."""
+        if tickets:
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO sales_handoff_turn (member_id)
+                       SELECT turn.id FROM (VALUES %s) AS turn(id, ticket)
+                        ORDER BY turn.ticket""",
+                    SQL(", ").join(SQL("(%s, %s)", *item) for item in tickets.items()),
+                )
+            )
+
+    @api.autovacuum
+    def _gc_sales_handoff_turns(self):
+        """Only a member's last turn counts: the older ones go (daily)."""
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM sales_handoff_turn AS old
+                    WHERE EXISTS (SELECT 1 FROM sales_handoff_turn AS newer
+                                   WHERE newer.member_id = old.member_id
+                                     AND newer.ticket > old.ticket)"""
+            )
+        )
 
     @api.model
     def _sales_team_members(self, teams, users, fnames):

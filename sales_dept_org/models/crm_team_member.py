@@ -26,13 +26,6 @@ class CrmTeamMember(models.Model):
         compute="_compute_sales_open_lead_count",
         help="Open (active, not won) leads and opportunities owned by the member.",
     )
-    sales_handoff_ticket = fields.Integer(
-        string="Hand-off Turn",
-        readonly=True,
-        copy=False,
-        help="Round-robin turn of the last lead handed to this member: "
-        "among equally loaded members, the lowest turn goes first.",
-    )
 
     sales_weight = fields.Float(
         "Weight",

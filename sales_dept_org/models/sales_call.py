@@ -9,6 +9,7 @@ into the CRM (matching, the done call, the call-back, the new lead) is
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.sql import create_index
 
 # what a head or the director may write on a call: the review
 REVIEW_FIELDS = {"review_score", "review_note"}
@@ -100,6 +101,18 @@ class SalesCall(models.Model):
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
+    def init(self):
+        # A call's number is looked up among the partners' normalised numbers
+        # too (``_sales_match_number``): crm indexes the leads' column, Odoo
+        # none of the partners'.
+        create_index(
+            self.env.cr,
+            "res_partner_sales_call_phone_sanitized_index",
+            "res_partner",
+            ["phone_sanitized"],
+            where="phone_sanitized IS NOT NULL",
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:

@@ -20,7 +20,9 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.osv import expression
+from odoo.tools import SQL
+
+from odoo.addons.phone_validation.models.mail_thread_phone import PHONE_REGEX_PATTERN
 
 from ..engine.phone_event import EventError, national
 
@@ -57,11 +59,12 @@ class SalesCall(models.Model):
             )
         )
         company = integration.company_id
-        lead, partner = calls._sales_match_number(customer, company, agent)
+        lead, partner, planned = calls._sales_match_number(customer, company, agent)
         new_lead = not lead and not partner and values["direction"] == "in"
         if new_lead:
             lead = calls._sales_lead_from_call(customer, company)
-        partner = partner or lead.partner_id
+            # its first task may be the agent's call
+            planned = calls._sales_planned_call(lead, agent)
         recording = values.pop("recording_url")
         team = agent._sales_team_by_user(company).get(agent.id)
         call = calls.create(
@@ -82,7 +85,7 @@ class SalesCall(models.Model):
         )
         record = lead or partner
         if record and call.status == "answered":
-            call._sales_mark_call_done(record)
+            call._sales_mark_call_done(record, planned)
         elif record and call.status == "missed" and call.direction == "in":
             call._sales_ask_call_back(record, new_lead)
         return call
@@ -91,50 +94,104 @@ class SalesCall(models.Model):
     # matching
     # ------------------------------------------------------------------
     @api.model
-    def _sales_number_domain(self, number, country_code):
-        """Records whose phone or mobile is ``number`` (E.164) in any way it
-        may have been typed: normalised by Odoo, international (``+`` or
-        ``00``) or national, with or without spaces, dashes, dots or brackets."""
-        forms = [[("phone_sanitized", "=", number)], [("phone_mobile_search", "=", number)]]
+    def _sales_number_forms(self, number, country_code):
+        """The ways ``number`` (E.164) may be stored once Odoo's separators
+        (spaces, dashes, dots, slashes, brackets) are taken out: international
+        with ``+`` or ``00``, and national with or without the trunk ``0``
+        when it is of ``country_code``'s country (as ``phone_mobile_search``
+        compares them)."""
+        forms = [number, "00" + number.removeprefix("+")]
         local = national(number, country_code)
         if local:
-            forms += [
-                [("phone_mobile_search", "=", local)],
-                [("phone_mobile_search", "=", "0" + local)],
+            forms += [local, "0" + local]
+        return tuple(forms)
+
+    @api.model
+    def _sales_number_condition(self, alias, number, forms):
+        """SQL: the row ``alias`` has ``number`` as its normalised phone, or
+        one of ``forms`` as its phone or mobile (the expressions of Odoo's
+        ``phone_mobile_search`` indexes, so that each is an index lookup)."""
+        return SQL(" OR ").join(
+            [
+                SQL("%s = %s", SQL.identifier(alias, "phone_sanitized"), number),
+                *(
+                    SQL(
+                        "(%(column)s IS NOT NULL AND regexp_replace(%(column)s, %(pattern)s,"
+                        " '', 'g') IN %(forms)s)",
+                        column=SQL.identifier(alias, column),
+                        pattern=PHONE_REGEX_PATTERN,
+                        forms=forms,
+                    )
+                    for column in ("phone", "mobile")
+                ),
             ]
-        return expression.OR(forms)
+        )
 
     @api.model
     def _sales_match_number(self, number, company, agent):
-        """(lead, partner) of ``number``: an open lead, else a contact, else a
-        company of ``company`` (or shared); the agent's own first, then the
-        most recent."""
-        code = company.country_id.phone_code
-        numbers = self._sales_number_domain(number, code)
-        leads = self.env["crm.lead"].search(
-            expression.AND(
-                [
-                    numbers,
-                    [("company_id", "in", [company.id, False]), ("stage_id.is_won", "=", False)],
-                ]
-            ),
-            order="id desc",
+        """(lead, partner, planned call) of ``number``: an open lead, else a
+        contact (a person), else a company, of ``company`` or shared; among
+        several, the agent's own first, then the most recent (highest id);
+        and the earliest call activity the agent planned on the one found
+        (its lead, else the partner). One query, the rule in its ORDER BY."""
+        forms = self._sales_number_forms(number, company.country_id.phone_code)
+        numbered = ["phone", "mobile", "phone_sanitized", "active", "company_id", "user_id"]
+        self.env["crm.lead"].flush_model([*numbered, "stage_id", "partner_id"])
+        self.env["res.partner"].flush_model([*numbered, "is_company"])
+        self.env["crm.stage"].flush_model(["is_won"])
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "user_id", "active", "activity_type_id", "date_deadline"]
         )
-        lead = self._sales_pick(leads, agent)
-        if lead:
-            return lead, lead.partner_id
-        partners = self.env["res.partner"].search(
-            expression.AND([numbers, [("company_id", "in", [company.id, False])]]),
-            order="id desc",
+        self.env["mail.activity.type"].flush_model(["category"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT best.lead_id, best.partner_id, planned.id
+                     FROM (SELECT found.lead_id, found.partner_id
+                             FROM (SELECT 0 AS kind, lead.id, lead.user_id,
+                                          lead.id AS lead_id, lead.partner_id
+                                     FROM crm_lead lead
+                                     LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+                                    WHERE lead.active AND stage.is_won IS NOT TRUE
+                                      AND (lead.company_id = %(company)s
+                                           OR lead.company_id IS NULL)
+                                      AND (%(lead_number)s)
+                                UNION ALL
+                                   SELECT CASE WHEN partner.is_company THEN 2 ELSE 1 END,
+                                          partner.id, partner.user_id, NULL, partner.id
+                                     FROM res_partner partner
+                                    WHERE partner.active
+                                      AND (partner.company_id = %(company)s
+                                           OR partner.company_id IS NULL)
+                                      AND (%(partner_number)s)
+                                  ) AS found
+                         ORDER BY found.kind, found.user_id = %(agent)s IS NOT TRUE,
+                                  found.id DESC
+                            LIMIT 1) AS best
+                     LEFT JOIN LATERAL (
+                           SELECT activity.id
+                             FROM mail_activity activity
+                             JOIN mail_activity_type type
+                                  ON type.id = activity.activity_type_id
+                            WHERE activity.res_model = CASE WHEN best.lead_id IS NULL
+                                                            THEN 'res.partner'
+                                                            ELSE 'crm.lead' END
+                              AND activity.res_id = COALESCE(best.lead_id, best.partner_id)
+                              AND activity.user_id = %(agent)s AND activity.active
+                              AND type.category = 'phonecall'
+                            ORDER BY activity.date_deadline, activity.id
+                            LIMIT 1) AS planned ON TRUE""",
+                company=company.id,
+                agent=agent.id,
+                lead_number=self._sales_number_condition("lead", number, forms),
+                partner_number=self._sales_number_condition("partner", number, forms),
+            )
         )
-        people = partners.filtered(lambda partner: not partner.is_company)
-        return self.env["crm.lead"], self._sales_pick(people or partners, agent)
-
-    @api.model
-    def _sales_pick(self, records, agent):
-        """The first of ``records`` (already newest first) owned by ``agent``,
-        else the first."""
-        return next((record for record in records if record.user_id == agent), records[:1])
+        lead_id, partner_id, planned_id = rows[0] if rows else (None, None, None)
+        return (
+            self.env["crm.lead"].browse(lead_id),
+            self.env["res.partner"].browse(partner_id),
+            self.env["mail.activity"].browse(planned_id),
+        )
 
     @api.model
     def _sales_lead_from_call(self, number, company):
@@ -146,13 +203,19 @@ class SalesCall(models.Model):
                 "name": self.env._("Call from %s", number),
                 "phone": number,
                 "company_id": company.id,
-                "medium_id": self.env.ref("utm.utm_medium_phone").id,
+                "medium_id": self._sales_ref_id("utm.utm_medium_phone"),
             }
         )
 
     # ------------------------------------------------------------------
     # what the call leaves on the record
     # ------------------------------------------------------------------
+    @api.model
+    def _sales_ref_id(self, xmlid):
+        """The id of ``xmlid``, from the registry's cache: ``env.ref`` would
+        check that the record exists, a query on every event."""
+        return self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=True)
+
     def _sales_feedback(self):
         self.ensure_one()
         minutes, seconds = divmod(self.duration, 60)
@@ -167,30 +230,51 @@ class SalesCall(models.Model):
             self.env._("Listen to the recording"),
         )
 
-    def _sales_mark_call_done(self, record):
+    def _sales_planned_call(self, record, user=None):
+        """The earliest call activity planned on ``record`` (for ``user``
+        only, when given), in one query."""
+        domain = [
+            ("res_model", "=", record._name),
+            ("res_id", "=", record.id),
+            ("activity_type_id.category", "=", "phonecall"),
+        ]
+        if user:
+            domain.append(("user_id", "=", user.id))
+        return self.env["mail.activity"].search(domain, order="date_deadline, id", limit=1)
+
+    def _sales_mark_call_done(self, record, planned):
         """A done "Call" activity of the agent on ``record``, on the day the
-        call ended: the call activity they had planned there (the earliest)
-        marked done, else the message Odoo keeps of a done activity, posted
-        directly (the activity would be created only to be removed)."""
+        call ended: ``planned``, the call activity they had planned there,
+        marked done, else the message Odoo keeps of a done activity, written
+        as Odoo writes a log (``_message_log``): no follower is notified of a
+        call the agent made, and the activity would be created only to be
+        removed."""
         self.ensure_one()
         end = self.start + timedelta(seconds=self.duration)
-        planned = record.activity_ids.filtered(
-            lambda activity: (
-                activity.user_id == self.user_id
-                and activity.activity_type_id.category == "phonecall"
-            )
-        ).sorted("date_deadline")[:1]
         if planned:
             messages, _next = planned._action_done(feedback=self._sales_feedback())
             messages.write({"date": end})
             return
-        call_type = self.env.ref(CALL_TYPE)
-        record.message_post(
-            body=Markup("<p><b>%s</b></p><p>%s</p>") % (call_type.name, self._sales_feedback()),
-            author_id=self.user_id.partner_id.id,
-            subtype_xmlid="mail.mt_activities",
-            mail_activity_type_id=call_type.id,
-            date=end,
+        call_type = self.env["mail.activity.type"].browse(self._sales_ref_id(CALL_TYPE))
+        thread = self.env["mail.thread"]
+        author_id, email_from = thread._message_compute_author(
+            self.user_id.partner_id.id, raise_on_email=False
+        )
+        self.env["mail.message"].create(
+            {
+                "model": record._name,
+                "res_id": record.id,
+                "record_company_id": self.company_id.id,
+                "body": Markup("<p><b>%s</b></p><p>%s</p>")
+                % (call_type.name, self._sales_feedback()),
+                "message_type": "notification",
+                "subtype_id": self._sales_ref_id("mail.mt_activities"),
+                "mail_activity_type_id": call_type.id,
+                "author_id": author_id,
+                "email_from": email_from,
+                "reply_to": thread._notify_get_reply_to(default=email_from)[False],
+                "date": end,
+            }
         )
 
     def _sales_ask_call_back(self, record, new_lead=False):
@@ -202,15 +286,15 @@ class SalesCall(models.Model):
             record._sales_task_owner() if record._name == "crm.lead" else record.user_id
         ) or self.user_id
         summary = self.env._("Call back: missed call from %s", self.customer_number)
-        first = record.activity_ids.filtered(lambda a: a.activity_type_id.category == "phonecall")
-        if new_lead and first:
-            first[:1].summary = summary
+        first = new_lead and self._sales_planned_call(record)
+        if first:
+            first.summary = summary
             return
         self.env["mail.activity"].create(
             {
                 "res_model_id": self.env["ir.model"]._get_id(record._name),
                 "res_id": record.id,
-                "activity_type_id": self.env.ref(CALL_TYPE).id,
+                "activity_type_id": self._sales_ref_id(CALL_TYPE),
                 "summary": summary,
                 "user_id": owner.id,
             }

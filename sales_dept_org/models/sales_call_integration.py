@@ -11,6 +11,7 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from ..engine import phone_event
 
@@ -109,7 +110,11 @@ class SalesCallIntegration(models.Model):
         """The active integration this token opens, or an empty recordset."""
         if not token:
             return self.browse()
-        return self.sudo().search([("token_hash", "=", self._hash_token(token))], limit=1)
+        return self.sudo().search_fetch(
+            [("token_hash", "=", self._hash_token(token))],
+            ["company_id", "agent_match", "inbound_words", "outbound_words"],
+            limit=1,
+        )
 
     # ------------------------------------------------------------------
     # reading an event
@@ -131,12 +136,20 @@ class SalesCallIntegration(models.Model):
             )
         employees = self.env["hr.employee"].sudo()
         if self.agent_match == "extension":
-            found = employees.search(
-                [
-                    ("sales_phone_extension", "=", agent),
-                    ("company_id", "=", self.company_id.id),
-                    ("user_id", "!=", False),
-                ]
+            # on every event: one plain query, without hr.employee's
+            # access-rights detours of a search
+            employees.flush_model(["sales_phone_extension", "company_id", "user_id", "active"])
+            found = users.browse(
+                user_id
+                for (user_id,) in self.env.execute_query(
+                    SQL(
+                        """SELECT DISTINCT user_id FROM hr_employee
+                            WHERE active AND sales_phone_extension = %s
+                              AND company_id = %s AND user_id IS NOT NULL""",
+                        agent,
+                        self.company_id.id,
+                    )
+                )
             )
         else:
             number = self._normalise_number(agent)
@@ -147,7 +160,8 @@ class SalesCallIntegration(models.Model):
                     ("work_phone", "!=", False),
                 ]
             ).filtered(lambda employee: self._normalise_number(employee.work_phone) == number)
-        return found.user_id if len(found.user_id) == 1 else users
+            found = found.user_id
+        return found if len(found) == 1 else users
 
     def _normalise_number(self, number):
         """``number`` in E.164 (``+48601234567``): Odoo's phone_validation with

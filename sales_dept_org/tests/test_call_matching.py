@@ -71,6 +71,27 @@ class TestCallMatching(CallCommon):
         call = self._log(event_id="c5", **{"from": "22 555 01 02"})
         self.assertEqual((call.lead_id.id, call.partner_id), (False, person))
 
+    def test_only_records_of_the_pbxs_company_or_shared_match(self):
+        """Jan rings 601 234 567: a lead and a contact of another company with
+        that number are not the office PBX's to log on; a contact shared by
+        all companies is."""
+        other, nora, manhattan = self._new_york("sdo_nora_calls")
+        theirs = self._lead("601 234 567", owner=nora, team_id=manhattan.id, company_id=other.id)
+        self.env["res.partner"].create(
+            {"name": "Their customer", "phone": "601234567", "company_id": other.id}
+        )
+
+        def ring(event_id):
+            return self._log(
+                event_id=event_id, direction="out", **{"from": "101", "to": "601 234 567"}
+            )
+
+        self.assertEqual((ring("co-1").lead_id.id, ring("co-2").partner_id.id), (False, False))
+        shared = self.env["res.partner"].create({"name": "Shared", "mobile": "+48601234567"})
+        call = ring("co-3")
+        self.assertEqual((call.lead_id.id, call.partner_id), (False, shared))
+        self.assertEqual(theirs.company_id, other)
+
     def test_an_answered_call_is_the_agents_done_call_counted_once(self):
         lead = self._lead("601 234 567", owner=self.user_hunter)
         planned = lead.activity_schedule(

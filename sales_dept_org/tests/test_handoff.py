@@ -38,7 +38,7 @@ class TestHandoff(HandoffCommon):
 
     def test_round_robin_carries_over_between_writes(self):
         """Equal loads: the closer served longest ago wins the tie, also in a
-        later write (the turn is stored on the membership)."""
+        later write (the turn is kept in the hand-off's turn table)."""
         first = self._leads(self.team_east, self.user_hunter_east, 2)
         first.write({"stage_id": self.stage_proposal.id})
         # closers 1 and 2 now own 1 lead each; closer 3 has 0 and takes the next
@@ -49,6 +49,46 @@ class TestHandoff(HandoffCommon):
         # all at 1 open lead: closer 1 was served longest ago (first turn)
         second[1].stage_id = self.stage_proposal
         self.assertEqual(second[1].user_id, self.user_closers[0])
+
+    def test_a_handoff_updates_no_membership_row(self):
+        """Two hand-offs in one team at once must not meet on a row: the turns
+        are only ever inserted (one row per member served, its ticket from a
+        sequence), the memberships stay as they are, and the older turns
+        go with the daily clean-up, leaving each member's last."""
+        members = self.team_east.crm_team_member_ids
+        self.env.flush_all()
+
+        def versions():
+            self.env.cr.execute(
+                "SELECT id, ctid::text FROM crm_team_member WHERE id IN %s", [tuple(members.ids)]
+            )
+            return dict(self.env.cr.fetchall())
+
+        def turns():
+            self.env.cr.execute(
+                "SELECT member_id, ticket FROM sales_handoff_turn WHERE member_id IN %s"
+                " ORDER BY ticket",
+                [tuple(members.ids)],
+            )
+            return self.env.cr.fetchall()
+
+        before = versions()
+        leads = self._leads(self.team_east, self.user_hunter_east, 4)
+        leads.write({"stage_id": self.stage_proposal.id})
+        self.env.flush_all()
+        self.assertEqual(versions(), before, "no membership row was updated")
+        closer_members = members.filtered(lambda member: member.user_id in self.user_closers)
+        first, second, third = closer_members.sorted("id").ids
+        # the 4 leads went c1, c2, c3, c1: one row per member served, c1's last
+        rows = turns()
+        self.assertEqual([member for member, _ticket in rows], [second, third, first])
+        self.assertEqual([ticket for _member, ticket in rows], sorted(t for _m, t in rows))
+        # c2 and c3 own 1 open lead, c1 2: c2 has waited longest
+        self._leads(self.team_east, self.user_hunter_east, 1).stage_id = self.stage_proposal
+        after = turns()
+        self.assertEqual((len(after), after[-1][0]), (4, second))
+        self.env["crm.lead"]._gc_sales_handoff_turns()
+        self.assertEqual(turns(), after[1:])
 
     def test_fewest_open_leads_first(self):
         """Closer 1 already owns 3 open leads, closer 2 owns 1, closer 3 none."""
@@ -291,13 +331,14 @@ class TestHandoff(HandoffCommon):
             )
             self.env.flush_all()
             self.env.invalidate_all()
-            # roles, loads and turns, then the move with its stage rules and
-            # stage log, written once per new owner (4 here) with the owner
+            # roles, loads and turns (read, then the new ones inserted), then
+            # the move with its stage rules and stage log, written once per
+            # new owner (4 here) with the owner
             # (company, team and follower reads), the followers in one query;
             # tracking messages, posted at commit, are core's cost: left out.
-            # 44 at most: the 5-lead move may flush one stage-log UPDATE less
+            # 45 at most: the 5-lead move may flush one stage-log UPDATE less
             # (its closed rows' duration can round to the stored value).
-            with self.assertQueryCount(__system__=44, flush=False):
+            with self.assertQueryCount(__system__=45, flush=False):
                 leads.write({"stage_id": self.stage_proposal.id})
                 self.env.flush_all()
             self.assertEqual(len(leads.filtered(lambda lead: lead.user_id in closers)), 2 * count)

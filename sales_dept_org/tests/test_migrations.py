@@ -198,3 +198,45 @@ class TestMigrations(TransactionCase):
         script.migrate(self.env.cr, "18.0.1.0.5")
         self.assertTrue(won.sales_create_customer)
         self.assertFalse(won.sales_required_field_ids)
+
+    def test_18_0_1_0_7_handoff_turns_leave_the_memberships(self):
+        """Each membership's stored turn becomes its first row in the turn
+        table, the sequence continues after the highest, the column goes;
+        a fresh install (or a schema without the column) is left alone."""
+        cr = self.env.cr
+        script = _script("18.0.1.0.7", "post-migrate-handoff-turns.py")
+        members = self.env["crm.team.member"].create(
+            [
+                {"crm_team_id": self.env.ref("sales_team.team_sales_department").id,
+                 "user_id": user.id}
+                for user in self.env["res.users"].create(
+                    [{"name": f"Member {n}", "login": f"sdo_turn_{n}"} for n in range(3)]
+                )
+            ]
+        )  # fmt: skip
+        self.env.flush_all()
+        cr.execute("DELETE FROM sales_handoff_turn")
+        # the 18.0.1.0.6 schema: the turn on the membership
+        cr.execute("ALTER TABLE crm_team_member ADD COLUMN sales_handoff_ticket integer")
+        for member, ticket in zip(members, (7, 0, 41), strict=True):
+            cr.execute(
+                SQL("UPDATE crm_team_member SET sales_handoff_ticket = %s WHERE id = %s",
+                    ticket, member.id)
+            )  # fmt: skip
+        script.migrate(cr, None)
+        cr.execute("SELECT count(*) FROM sales_handoff_turn")
+        self.assertEqual(cr.fetchone(), (0,), "a fresh install is left alone")
+
+        script.migrate(cr, "18.0.1.0.6")
+        cr.execute("SELECT member_id, ticket FROM sales_handoff_turn ORDER BY ticket")
+        self.assertEqual(cr.fetchall(), [(members[0].id, 7), (members[2].id, 41)])
+        cr.execute("SELECT nextval(pg_get_serial_sequence('sales_handoff_turn', 'ticket'))")
+        self.assertEqual(cr.fetchone(), (42,))
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'crm_team_member' AND column_name = 'sales_handoff_ticket'"
+        )
+        self.assertFalse(cr.fetchall())
+        script.migrate(cr, "18.0.1.0.6")  # again: nothing to move
+        cr.execute("SELECT count(*) FROM sales_handoff_turn")
+        self.assertEqual(cr.fetchone(), (2,))
