@@ -113,7 +113,8 @@ class SalesKpiBoard(models.Model):
         # "today" is each row's company's day: one pass per date, usually one
         # (a team in another time zone may already be on the next date)
         figures, due, days = {}, {}, {}
-        by_day = rows.grouped(lambda row: (row.company_id or self.env.company)._sales_date())
+        dates = {company: company._sales_date() for company in rows.company_id | self.env.company}
+        by_day = rows.grouped(lambda row: dates[row.company_id or self.env.company])
         for today, day_rows in by_day.items():
             day_figures = self._day_figures(day_rows.user_id, today, metrics)
             day_due = self.env["account.move"]._sales_due_by_salesperson([today], day_rows.user_id)
@@ -122,10 +123,11 @@ class SalesKpiBoard(models.Model):
                 due[row.id] = day_due.get((row.user_id.id, today), 0.0)
                 days[row.id] = today
         attainments, capped = {}, {}
+        weights = {metric: (metric.board_weight, metric.higher_is_better) for metric in metrics}
         for row in rows:
             attainments[row.id], capped[row.id] = kpi.overall_attainment(
                 [
-                    (metric.board_weight, plan, fact, metric.higher_is_better)
+                    (weights[metric][0], plan, fact, weights[metric][1])
                     for metric, (plan, fact, *_today) in figures[row.id].items()
                 ],
                 cap=row._attainment_cap(),
