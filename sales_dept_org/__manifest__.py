@@ -58,6 +58,7 @@
     ],
     "assets": {
         "web.assets_backend": ["sales_dept_org/static/src/js/*.js"],
+        "web.assets_backend_lazy": ["sales_dept_org/static/src/views/*.js"],
         "web.assets_tests": ["sales_dept_org/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",

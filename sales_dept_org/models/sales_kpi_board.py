@@ -415,27 +415,33 @@ class SalesKpiBoard(models.Model):
         currency's formatter are made once per board, not once per row and
         cell. ``figures``: {metric: 7 figures}, in the metrics' order."""
         labels = {period: escape(label) for period, label in self._period_labels().items()}
-        heads = {
-            metric: f'<th class="text-end text-nowrap" data-metric="{escape(metric.code)}">'
-            f"{escape(metric.name)}</th>"
+        # what a metric's cells need, made once per board: its header, the
+        # opening tag of each period's cell, the link's data, money, direction
+        # (one lookup per metric and row, not one per cell)
+        kinds = {}
+        for metric in metrics:
+            code = escape(metric.code)
+            kinds[metric] = (
+                f'<th class="text-end text-nowrap" data-metric="{code}">{escape(metric.name)}</th>',
+                {
+                    period: f'<td class="text-end text-nowrap" data-metric="{code}" '
+                    f'data-period="{period}">'
+                    f'<a href="#" class="o_sales_kpi_fact" data-metric-id="{metric.id}" '
+                    f'data-period="{period}">'
+                    for period in ("today", "week", "month")
+                },
+                metric.is_money,
+                metric.higher_is_better,
+            )
+        tomorrow = {
+            metric: f'<td class="text-end text-nowrap" data-metric="{escape(metric.code)}" '
+            'data-period="tomorrow">'
             for metric in metrics
         }
-        # the cells' opening tags, made once per metric and period
-        opens = {
-            (
-                metric,
-                period,
-            ): f'<td class="text-end text-nowrap" data-metric="{escape(metric.code)}"'
-            f' data-period="{period}">'
-            for metric in metrics
-            for period in labels
-        }
-        money = {metric: metric.is_money for metric in metrics}
-        higher = {metric: metric.higher_is_better for metric in metrics}
         formatters = {}  # currency id -> format(metric, value), escaped
 
-        def cell(metric, text, period, fact, plan):
-            reached = kpi.attainment(plan, fact, higher[metric])
+        def cell(opening, higher, figure, fact, plan):
+            reached = kpi.attainment(plan, fact, higher)
             pace = kpi.pace(reached)
             bar = (
                 f'<div class="progress" style="height: 4px;" data-pace="{pace}">'
@@ -444,42 +450,38 @@ class SalesKpiBoard(models.Model):
                 if pace
                 else ""
             )
-            return (
-                f'{opens[metric, period]}<a href="#" class="o_sales_kpi_fact" '
-                f'data-metric-id="{metric.id}" data-period="{period}">'
-                f"{text(metric, fact)} / {text(metric, plan)}</a>{bar}</td>"
-            )
+            return f"{opening}{figure(fact)} / {figure(plan)}</a>{bar}</td>"
 
         def render(figures, money_visible, currency):
             if currency.id not in formatters:
                 formatter = metrics._value_formatter(currency)
                 formatters[currency.id] = lambda metric, value: escape(formatter(metric, value))
             text = formatters[currency.id]
-            shown = [
-                (metric, values)
-                for metric, values in figures.items()
-                if money_visible or not money[metric]
-            ]
-            if not shown:
-                return False
-            lines = {period: [] for period in labels}
-            for metric, values in shown:
+            header, lines = [], {period: [] for period in labels}
+            for metric, values in figures.items():
+                head, opens, is_money, higher = kinds[metric]
+                if is_money and not money_visible:
+                    continue
                 plan, fact, plan_today, fact_today, plan_tomorrow, plan_week, fact_week = values
-                lines["today"].append(cell(metric, text, "today", fact_today, plan_today))
-                lines["week"].append(cell(metric, text, "week", fact_week, plan_week))
-                lines["month"].append(cell(metric, text, "month", fact, plan))
-                lines["tomorrow"].append(
-                    f"{opens[metric, 'tomorrow']}{text(metric, plan_tomorrow)}</td>"
-                )
+
+                def figure(value, metric=metric):
+                    return text(metric, value)
+
+                header.append(head)
+                lines["today"].append(cell(opens["today"], higher, figure, fact_today, plan_today))
+                lines["week"].append(cell(opens["week"], higher, figure, fact_week, plan_week))
+                lines["month"].append(cell(opens["month"], higher, figure, fact, plan))
+                lines["tomorrow"].append(f"{tomorrow[metric]}{figure(plan_tomorrow)}</td>")
+            if not header:
+                return False
             body = "".join(
                 f'<tr><th class="text-muted fw-normal">{labels[period]}</th>{"".join(cells)}</tr>'
                 for period, cells in lines.items()
             )
-            header = "".join(heads[metric] for metric, _values in shown)
             # every piece above is escaped: names, codes, amounts and labels
             return Markup(
                 "<table class='table table-sm mb-0 w-auto o_sales_kpi_board'>"
-                f"<tr><th></th>{header}</tr>{body}</table>"
+                f"<tr><th></th>{''.join(header)}</tr>{body}</table>"
             )
 
         return render
