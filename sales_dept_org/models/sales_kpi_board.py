@@ -51,12 +51,12 @@ class SalesKpiBoard(models.Model):
     member_id = fields.Many2one("crm.team.member", string="Membership", readonly=True)
     team_darwin = fields.Boolean(related="team_id.sales_darwin", string="Darwin")
     sales_weight = fields.Float(
-        related="member_id.sales_weight",
+        compute="_compute_darwin",
         string="Darwin Weight",
         help="The share of new leads this person gets in a team with the Darwin "
         "principle on, from last month's attainment.",
     )
-    sales_weight_reason = fields.Char(related="member_id.sales_weight_reason", string="Why")
+    sales_weight_reason = fields.Char(compute="_compute_darwin", string="Why")
     company_id = fields.Many2one("res.company", readonly=True)
     team_has_roles = fields.Boolean(
         "Team with roles",
@@ -159,6 +159,19 @@ class SalesKpiBoard(models.Model):
             row.money_fact_today = money[3]
             row.money_plan_tomorrow = money[4]
             row.metrics_html = render(figures[row.id], visible, row.currency_id)
+
+    @api.depends("member_id", "team_darwin")
+    @api.depends_context("lang")
+    def _compute_darwin(self):
+        """The member's weight and why, in teams with the Darwin principle on
+        (read for those members only: the reason is a formatted month)."""
+        darwin = self.filtered("team_darwin")
+        members = self.env["crm.team.member"].sudo().browse(darwin.member_id.ids)
+        weights = {
+            member.id: (member.sales_weight, member.sales_weight_reason) for member in members
+        }
+        for row in self:
+            row.sales_weight, row.sales_weight_reason = weights.get(row.member_id.id, (0.0, False))
 
     @api.model
     def _day_figures(self, users, today, metrics):
