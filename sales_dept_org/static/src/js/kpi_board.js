@@ -15,7 +15,8 @@ import { standardFieldProps } from "@web/views/fields/standard_field_props";
 export const BOARD_MODEL = "sales.kpi.board";
 
 export class KpiBoardFigures extends Component {
-    static template = xml`<div class="o_sales_kpi_board_figures" t-on-click="onClick" t-out="html"/>`;
+    // a row wider than its cell scrolls sideways instead of being cut off
+    static template = xml`<div class="o_sales_kpi_board_figures overflow-x-auto" t-on-click="onClick" t-out="html"/>`;
     static props = { ...standardFieldProps };
 
     setup() {
