@@ -9,6 +9,10 @@ today and one for today's: ``sales.kpi.metric._read_fact_parts``) plus one
 grouped query for the invoices due today, so opening a board costs the same
 number of queries for 3 people or 30. The team sees the ranking; money
 figures are shown only to their owner, the team head and the director.
+
+Every fact opens the records behind it (``action_open_facts``): the domain
+is built from the metric's definition as the facts' SQL reads it, so the
+records opened make the figure.
 """
 
 from collections import defaultdict
@@ -17,6 +21,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine import kpi
@@ -47,6 +52,15 @@ class SalesKpiBoard(models.Model):
 
     team_id = fields.Many2one("crm.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    member_id = fields.Many2one("crm.team.member", string="Membership", readonly=True)
+    team_darwin = fields.Boolean(related="team_id.sales_darwin", string="Darwin")
+    sales_weight = fields.Float(
+        compute="_compute_darwin",
+        string="Darwin Weight",
+        help="The share of new leads this person gets in a team with the Darwin "
+        "principle on, from last month's attainment.",
+    )
+    sales_weight_reason = fields.Char(compute="_compute_darwin", string="Why")
     company_id = fields.Many2one("res.company", readonly=True)
     team_has_roles = fields.Boolean(
         "Team with roles",
@@ -103,7 +117,8 @@ class SalesKpiBoard(models.Model):
         # "today" is each row's company's day: one pass per date, usually one
         # (a team in another time zone may already be on the next date)
         figures, due, days = {}, {}, {}
-        by_day = rows.grouped(lambda row: (row.company_id or self.env.company)._sales_date())
+        dates = {company: company._sales_date() for company in rows.company_id | self.env.company}
+        by_day = rows.grouped(lambda row: dates[row.company_id or self.env.company])
         for today, day_rows in by_day.items():
             day_figures = self._day_figures(day_rows.user_id, today, metrics)
             day_due = self.env["account.move"]._sales_due_by_salesperson([today], day_rows.user_id)
@@ -112,10 +127,11 @@ class SalesKpiBoard(models.Model):
                 due[row.id] = day_due.get((row.user_id.id, today), 0.0)
                 days[row.id] = today
         attainments, capped = {}, {}
+        weights = {metric: (metric.board_weight, metric.higher_is_better) for metric in metrics}
         for row in rows:
             attainments[row.id], capped[row.id] = kpi.overall_attainment(
                 [
-                    (metric.board_weight, plan, fact, metric.higher_is_better)
+                    (weights[metric][0], plan, fact, weights[metric][1])
                     for metric, (plan, fact, *_today) in figures[row.id].items()
                 ],
                 cap=row._attainment_cap(),
@@ -147,6 +163,19 @@ class SalesKpiBoard(models.Model):
             row.money_fact_today = money[3]
             row.money_plan_tomorrow = money[4]
             row.metrics_html = render(figures[row.id], visible, row.currency_id)
+
+    @api.depends("member_id", "team_darwin")
+    @api.depends_context("lang")
+    def _compute_darwin(self):
+        """The member's weight and why, in teams with the Darwin principle on
+        (read for those members only: the reason is a formatted month)."""
+        darwin = self.filtered("team_darwin")
+        members = self.env["crm.team.member"].sudo().browse(darwin.member_id.ids)
+        weights = {
+            member.id: (member.sales_weight, member.sales_weight_reason) for member in members
+        }
+        for row in self:
+            row.sales_weight, row.sales_weight_reason = weights.get(row.member_id.id, (0.0, False))
 
     @api.model
     def _day_figures(self, users, today, metrics):
@@ -195,7 +224,8 @@ class SalesKpiBoard(models.Model):
         self.env.cr.execute(
             SQL(
                 """CREATE VIEW %s AS
-                   SELECT member.id, member.crm_team_id AS team_id, member.user_id,
+                   SELECT member.id, member.id AS member_id, member.crm_team_id AS team_id,
+                          member.user_id,
                           team.company_id,
                           EXISTS (SELECT 1 FROM crm_team_member role
                                    WHERE role.crm_team_id = team.id AND role.active
@@ -281,6 +311,103 @@ class SalesKpiBoard(models.Model):
             result.append(tuple(values))
         return result
 
+    @api.depends("user_id", "team_id")
+    def _compute_display_name(self):
+        # the form's breadcrumb: the person, then the team
+        for row in self:
+            row.display_name = " · ".join(filter(None, (row.user_id.name, row.team_id.name)))
+
+    # ------------------------------------------------------------------
+    # the records behind a figure
+    # ------------------------------------------------------------------
+    def _period_labels(self):
+        return {
+            "today": self.env._("Today"),
+            "week": self.env._("Week"),
+            "month": self.env._("Month"),
+            "tomorrow": self.env._("Tomorrow"),
+        }
+
+    def _period_range(self, period):
+        """(first day, last day) of a row's figure: today, the week from
+        Monday or the month up to today, as ``_day_figures`` reads them."""
+        self.ensure_one()
+        today = self.date
+        starts = {"today": today, "week": kpi.week_start(today), "month": today.replace(day=1)}
+        if period not in starts:
+            raise UserError(
+                self.env._(
+                    "Unknown period %(period)s: use one of %(periods)s.",
+                    period=period,
+                    periods=", ".join(starts),
+                )
+            )
+        return starts[period], today
+
+    def _facts_domain(self, metric, date_from, date_to):
+        """The domain of ``metric``'s source records that make this row's
+        figure from ``date_from`` to ``date_to``, built from the metric's
+        definition as ``sales.kpi.metric._source_sql`` reads it: its domain,
+        the companies of the board, the person credited and the company's
+        days (a datetime from the start of the first day to the start of the
+        day after the last, in the row's company's time zone). Inactive
+        records count too: open it with ``active_test`` off."""
+        self.ensure_one()
+        model = self.env[metric.model_name]
+        domain = [
+            *metric._source_domain(),
+            (metric.user_field, "=", self.user_id.id),
+        ]
+        if "company_id" in model._fields:
+            domain.append(("company_id", "in", [*self.env.companies.ids, False]))
+        date_field = metric._path_error(model, metric.date_field)[1]
+        if date_field.type == "datetime":
+            company = self.company_id or self.env.company
+            bounds = (
+                fields.Datetime.to_string(company._sales_day_start(date_from)),
+                fields.Datetime.to_string(company._sales_day_start(date_to + timedelta(days=1))),
+            )
+            domain += [(metric.date_field, ">=", bounds[0]), (metric.date_field, "<", bounds[1])]
+        else:
+            domain += [
+                (metric.date_field, ">=", fields.Date.to_string(date_from)),
+                (metric.date_field, "<=", fields.Date.to_string(date_to)),
+            ]
+        return domain
+
+    def action_open_facts(self, metric_id, period):
+        """The records behind one fact of this row (a link on the board): the
+        leads, activities, orders, calls or payments of the metric, credited
+        to the row's person in ``period`` (today, week or month). Money the
+        user may not see on the board is not opened either."""
+        self.ensure_one()
+        metric = self.env["sales.kpi.metric"].sudo().browse(int(metric_id)).exists()
+        if not metric:
+            raise UserError(self.env._("The KPI metric %s does not exist.", metric_id))
+        if metric.is_money and not self._money_visible():
+            raise AccessError(
+                self.env._(
+                    "Only %(person)s, the team head and the director see the money of %(person)s.",
+                    person=self.user_id.name,
+                )
+            )
+        date_from, date_to = self._period_range(period)
+        self.env[metric.model_name].check_access("read")
+        label = self._period_labels()[period]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(metric)s: %(person)s, %(period)s",
+                metric=metric.name,
+                person=self.user_id.name,
+                period=label,
+            ),
+            "res_model": metric.model_name,
+            "views": [(False, "list"), (False, "form")],
+            "domain": self._facts_domain(metric, date_from, date_to),
+            "context": {"active_test": False, "create": False},
+        }
+
     def _attainment_cap(self):
         """The row company's cap on each metric's attainment (1 is the plan), None
         when the company shows the true percentage."""
@@ -297,64 +424,81 @@ class SalesKpiBoard(models.Model):
 
     def _metrics_renderer(self, metrics):
         """render(figures, money_visible, currency) -> the plan and fact table of
-        a row: per metric, today's, the week's and the month's "fact / plan"
-        over a bar coloured against that pace (green on or over it, amber
-        from 80%, red under), and tomorrow's plan. The header, the metrics'
-        names and each currency's formatter are made once per board, not
-        once per row and cell. ``figures``: {metric: 7 figures}, in the
-        metrics' order."""
-        header = Markup(
-            "<tr><th></th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr>"
-        ) % (
-            self.env._("Today"),
-            self.env._("Week"),
-            self.env._("Month"),
-            self.env._("Tomorrow"),
-        )
-        names = {metric: escape(metric.name) for metric in metrics}
-        codes = {metric: escape(metric.code) for metric in metrics}
-        money = {metric: metric.is_money for metric in metrics}
-        higher = {metric: metric.higher_is_better for metric in metrics}
-        formatters = {}  # currency id -> format(metric, value)
+        a row, one column per metric: today's, the week's and the month's
+        "fact / plan" over a bar coloured against that pace (green on or over
+        it, amber from 80%, red under), then tomorrow's plan. Each fact is a
+        link to the records behind it (``action_open_facts``, through the
+        board's figures widget). The labels, the metrics' names and each
+        currency's formatter are made once per board, not once per row and
+        cell. ``figures``: {metric: 7 figures}, in the metrics' order."""
+        labels = {period: escape(label) for period, label in self._period_labels().items()}
+        # what a metric's cells need, made once per board: its header, the
+        # opening tag of each period's cell, the link's data, money, direction
+        # (one lookup per metric and row, not one per cell)
+        kinds = {}
+        for metric in metrics:
+            code = escape(metric.code)
+            kinds[metric] = (
+                f'<th class="text-end text-nowrap" data-metric="{code}">{escape(metric.name)}</th>',
+                {
+                    period: f'<td class="text-end text-nowrap" data-metric="{code}" '
+                    f'data-period="{period}">'
+                    f'<a href="#" class="o_sales_kpi_fact" data-metric-id="{metric.id}" '
+                    f'data-period="{period}">'
+                    for period in ("today", "week", "month")
+                },
+                metric.is_money,
+                metric.higher_is_better,
+            )
+        tomorrow = {
+            metric: f'<td class="text-end text-nowrap" data-metric="{escape(metric.code)}" '
+            'data-period="tomorrow">'
+            for metric in metrics
+        }
+        formatters = {}  # currency id -> format(metric, value), escaped
 
-        def cell(metric, text, fact, plan):
-            reached = kpi.attainment(plan, fact, higher[metric])
-            colour = BAR_CLASSES.get(kpi.pace(reached))
+        def cell(opening, higher, figure, fact, plan):
+            reached = kpi.attainment(plan, fact, higher)
+            pace = kpi.pace(reached)
             bar = (
-                f'<div class="progress" style="height: 4px;" data-pace="{kpi.pace(reached)}">'
-                f'<div class="progress-bar {colour}" style="width: {min(reached, 1) * 100:.0f}%;">'
-                "</div></div>"
-                if colour
+                f'<div class="progress" style="height: 4px;" data-pace="{pace}">'
+                f'<div class="progress-bar {BAR_CLASSES[pace]}" '
+                f'style="width: {min(reached, 1) * 100:.0f}%;"></div></div>'
+                if pace
                 else ""
             )
-            figures = f"{escape(text(metric, fact))} / {escape(text(metric, plan))}"
-            return f'<td class="text-end text-nowrap">{figures}{bar}</td>'
+            return f"{opening}{figure(fact)} / {figure(plan)}</a>{bar}</td>"
 
         def render(figures, money_visible, currency):
             if currency.id not in formatters:
-                formatters[currency.id] = metrics._value_formatter(currency)
+                formatter = metrics._value_formatter(currency)
+                formatters[currency.id] = lambda metric, value: escape(formatter(metric, value))
             text = formatters[currency.id]
-            rows = []
+            header, lines = [], {period: [] for period in labels}
             for metric, values in figures.items():
-                if money[metric] and not money_visible:
+                head, opens, is_money, higher = kinds[metric]
+                if is_money and not money_visible:
                     continue
                 plan, fact, plan_today, fact_today, plan_tomorrow, plan_week, fact_week = values
-                cells = (
-                    cell(metric, text, fact_today, plan_today)
-                    + cell(metric, text, fact_week, plan_week)
-                    + cell(metric, text, fact, plan)
-                    + f'<td class="text-end text-nowrap">{escape(text(metric, plan_tomorrow))}</td>'
-                )
-                # the code names the row whatever the user's language
-                rows.append(
-                    f'<tr data-metric="{codes[metric]}"><td>{names[metric]}</td>{cells}</tr>'
-                )
-            if not rows:
+
+                def figure(value, metric=metric):
+                    return text(metric, value)
+
+                header.append(head)
+                lines["today"].append(cell(opens["today"], higher, figure, fact_today, plan_today))
+                lines["week"].append(cell(opens["week"], higher, figure, fact_week, plan_week))
+                lines["month"].append(cell(opens["month"], higher, figure, fact, plan))
+                lines["tomorrow"].append(f"{tomorrow[metric]}{figure(plan_tomorrow)}</td>")
+            if not header:
                 return False
-            # every piece above is escaped: names, amounts and the header
+            body = "".join(
+                f'<tr><th class="text-muted fw-normal">{labels[period]}</th>{"".join(cells)}</tr>'
+                for period, cells in lines.items()
+            )
+            # every piece above is escaped: names, codes, amounts and labels
             return Markup(
-                f"<table class='table table-sm o_sales_kpi_board'>{header}{''.join(rows)}</table>"
+                "<table class='table table-sm mb-0 w-auto o_sales_kpi_board'>"
+                f"<tr><th></th>{''.join(header)}</tr>{body}</table>"
             )
 
         return render

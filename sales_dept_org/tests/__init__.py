@@ -29,6 +29,8 @@ from . import test_history_kept
 from . import test_homes
 from . import test_i18n_pl
 from . import test_kpi_board
+from . import test_kpi_board_records
+from . import test_kpi_board_tours
 from . import test_kpi_credit
 from . import test_kpi_demo
 from . import test_kpi_fact_days

@@ -135,7 +135,8 @@ class TestKpiBoard(KpiCommon):
         self.assertEqual(farmer["money_fact_today"], 500.0)
         self.assertEqual(farmer["money_plan_tomorrow"], 100.0)
         self.assertIn(
-            '<tr data-metric="payments_received"><td>Payments received</td>',
+            '<th class="text-end text-nowrap" data-metric="payments_received">'
+            "Payments received</th>",
             farmer["metrics_html"],
         )
 
@@ -328,9 +329,11 @@ class TestKpiBoard(KpiCommon):
     def _cells(self, user, code):
         """([today, week, month, tomorrow] texts, [paces]) of a metric's row."""
         row = self.Board.search([("user_id", "=", user.id), ("team_id", "=", self.team_north.id)])
-        match = re.search(rf'<tr data-metric="{code}">(.*?)</tr>', row.metrics_html)
-        cells = re.findall(r"<td[^>]*>([^<]*)", match.group(1))[1:]
-        return cells, re.findall(r'data-pace="(\w+)"', match.group(1))
+        cells = re.findall(
+            rf'<td[^>]*data-metric="{code}" data-period="\w+">(.*?)</td>', row.metrics_html
+        )
+        texts = [re.sub("<[^>]+>", "", cell) for cell in cells]
+        return texts, re.findall(r'data-pace="(\w+)"', "".join(cells))
 
     def test_day_week_and_month_against_their_pace(self):
         """Wednesday 18 March: the week to date is Monday 16 to today, 3 of the
@@ -361,6 +364,45 @@ class TestKpiBoard(KpiCommon):
         self.assertEqual(
             self._cells(self.user_hunter, "calls_made"),
             (["1 / 1", "3 / 4", "13 / 15", "1"], ["amber"] * 3),
+        )
+
+    @users("sdo_hunter")
+    def test_darwin_weight_and_why(self):
+        """North shares leads by last month's attainment: the closer reached
+        120% of February's plan and weighs 1.5; the farmer had no plan. The
+        row names the person and the team (the form's breadcrumb)."""
+        members = self.team_north.sudo().crm_team_member_ids
+        closer = members.filtered(lambda member: member.user_id == self.user_closer)
+        farmer = members.filtered(lambda member: member.user_id == self.user_farmer)
+        closer.write(
+            {
+                "sales_weight": 1.5,
+                "sales_weight_month": date(2026, 2, 1),
+                "sales_weight_attainment": 120.0,
+                "sales_weight_planned": True,
+            }
+        )
+        farmer.write({"sales_weight_month": date(2026, 2, 1), "sales_weight_planned": False})
+        self.team_north.sudo().sales_darwin = True
+        rows = {
+            row["user_id"][0]: row
+            for row in self.env["sales.kpi.board"].search_read(
+                [("team_id", "=", self.team_north.id)],
+                ["user_id", "display_name", "team_darwin", "sales_weight", "sales_weight_reason"],
+            )
+        }
+        self.assertEqual(
+            [
+                (row["display_name"], row["team_darwin"], row["sales_weight"])
+                for row in (rows[self.user_closer.id], rows[self.user_farmer.id])
+            ],
+            [("Tomasz Closer · North", True, 1.5), ("Agnieszka Farmer · North", True, 1.0)],
+        )
+        self.assertEqual(
+            rows[self.user_closer.id]["sales_weight_reason"], "120% of plan in February 2026"
+        )
+        self.assertEqual(
+            rows[self.user_farmer.id]["sales_weight_reason"], "no plan in February 2026"
         )
 
     def test_teams_with_roles(self):

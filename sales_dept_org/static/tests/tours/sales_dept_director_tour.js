@@ -10,7 +10,7 @@ registry.category("web_tour.tours").add("sales_dept_director_tour", {
         ...openDepartmentMenu("sales_kpi_board_menu"),
         {
             content: "the board ranks the salespeople",
-            trigger: ".o_kanban_view .o_kanban_record .badge:contains('#1')",
+            trigger: ".o_list_view .o_data_row td[name=rank]:contains('1')",
         },
         ...openDepartmentMenu("sales_funnel_report_menu"),
         pivotWithData(),

@@ -56,7 +56,7 @@ registry.category("web_tour.tours").add("sales_dept_head_plan_tour", {
         {
             content: "the hunter's revenue target is on the board",
             trigger:
-                ".o_kanban_record:contains('Jan Wójcik') .o_sales_kpi_board tr[data-metric=revenue_won]",
+                ".o_data_row:contains('Jan Wójcik') .o_sales_kpi_board th[data-metric=revenue_won]",
         },
     ],
 });
