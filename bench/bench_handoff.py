@@ -142,7 +142,7 @@ def _run_darwin(bench, leads, teams, move):
     env = bench.env
     env.cr.execute(
         SQL(
-            "UPDATE crm_team_member SET sales_weight = (ARRAY[1.5, 1.0, 0.5])[id %% 3 + 1] "
+            "UPDATE crm_team_member SET sales_weight = (ARRAY[1.5, 1.0, 0.5])[MOD(id, 3) + 1] "
             "WHERE crm_team_id = ANY(%s)",
             teams.ids,
         )

@@ -174,7 +174,9 @@ class CrmLead(models.Model):
         if leaving:
             leaving._sales_stage_log_close()
         if unstuck:
-            super(CrmLead, unstuck).write({"is_stuck": False})
+            # the system's flag, cleared after a hand-off took the lead out
+            # of the mover's reach
+            super(CrmLead, unstuck.sudo()).write({"is_stuck": False})
         if moving:
             moving._sales_stage_log_move(from_stages, override)
             moving._sales_warn_without_task()

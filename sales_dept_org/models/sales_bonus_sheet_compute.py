@@ -9,7 +9,7 @@ import json
 
 from odoo import api, fields, models
 from odoo.fields import Command
-from odoo.tools import float_compare, float_round
+from odoo.tools import SQL, float_compare, float_round
 from odoo.tools.misc import get_lang
 
 from ..engine import pay
@@ -54,11 +54,13 @@ class SalesBonusSheet(models.Model):
         }
         vals_list = [self._prepare_pay_line_vals(employee, context) for employee in employees]
         vals_list += self._prepare_clawback_vals()
+        # the state first, rewritten only when it changes: the new lines are
+        # then written with the sheet's state, and a change recomputes the
+        # state of the lines already there
+        if self.state != "computed":
+            self.write({"state": "computed"})
         self._sync_lines(vals_list)
-        vals = {"computed_on": fields.Datetime.now(), "note": self._notes(context)}
-        if self.state != "computed":  # rewriting it would recompute every line's state
-            vals["state"] = "computed"
-        self.write(vals)
+        self.write({"computed_on": fields.Datetime.now(), "note": self._notes(context)})
 
     def _scheme_params(self, schemes):
         """What the engine needs of each scheme, read once per scheme, not per person."""
@@ -322,14 +324,102 @@ class SalesBonusSheet(models.Model):
             key = (vals["employee_id"], vals["line_type"], vals.get("origin_line_id") or False)
             line = existing.pop(key, None)
             if not line:
-                metrics = [Command.create(metric) for metric in full["metric_line_ids"]]
-                to_create.append(
-                    dict(full, sheet_id=self.id, metric_line_ids=metrics, vals_digest=digest)
-                )
+                to_create.append(dict(full, vals_digest=digest))
             elif line.vals_digest != digest:
                 line.write(dict(self._line_changes(line, full), vals_digest=digest))
-        Line.create(to_create)
+        self._insert_lines(to_create)
         Line.union(*existing.values()).unlink()
+
+    def _insert_lines(self, vals_list):
+        """Creates the lines of ``vals_list`` (full values, their metrics as
+        a list of values) in one INSERT of the lines and one of their
+        metrics, whatever the number of people: the ORM inserts and then
+        fills the related columns a hundred rows at a time. The columns the
+        ORM would compute are written with them: the sheet's company,
+        currency, month and state, the line's total, and on each metric its
+        line's company, person, team and state."""
+        if not vals_list:
+            return
+        Line = self.env["sales.bonus.line"]
+        Metric = self.env["sales.bonus.line.metric"]
+        self._check_unlocked()
+        Line.check_access("create")
+        Metric.check_access("create")
+        sheet_vals = {
+            "sheet_id": self.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "date_from": self.date_from,
+            "state": self.state,
+        }
+        amounts = ("fixed_amount", "soft_amount", "bonus_amount", "instant_amount")
+        rows = [
+            dict(
+                {name: value for name, value in vals.items() if name != "metric_line_ids"},
+                total_amount=self.currency_id.round(
+                    sum(vals[name] for name in amounts) + vals["clawback_amount"]
+                ),
+                **sheet_vals,
+            )
+            for vals in vals_list
+        ]
+        ids = {
+            (employee_id, line_type, origin_id or False): line_id
+            for line_id, employee_id, line_type, origin_id in self._insert_rows(
+                Line, rows, SQL("id, employee_id, line_type, origin_line_id")
+            )
+        }
+        metric_rows = []
+        for vals in vals_list:
+            line_vals = {
+                "line_id": ids[vals["employee_id"], vals["line_type"], vals["origin_line_id"]],
+                "company_id": self.company_id.id,
+                "user_id": vals.get("user_id") or False,
+                "team_id": vals.get("team_id") or False,
+                "sheet_state": self.state,
+            }
+            metric_rows += [dict(metric, **line_vals) for metric in vals["metric_line_ids"]]
+        self._insert_rows(Metric, metric_rows, SQL("id"))
+        Line.invalidate_model()
+        Metric.invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+
+    @api.model
+    def _insert_rows(self, model, rows, returning):
+        """One INSERT of ``rows`` (field values; a field a row lacks is
+        empty) in ``model``'s table, with its create and write stamps; the
+        rows of ``returning``."""
+        if not rows:
+            return []
+        names = sorted(set().union(*rows))
+        fields_ = [model._fields[name] for name in names]
+        now, uid = self.env.cr.now(), self.env.uid
+        values = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    [
+                        *(
+                            SQL("%s", field.convert_to_column_insert(row.get(field.name), model))
+                            for field in fields_
+                        ),
+                        SQL("%s, %s, %s, %s", uid, now, uid, now),
+                    ]
+                ),
+            )
+            for row in rows
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %s (%s, create_uid, create_date, write_uid, write_date) "
+                "VALUES %s RETURNING %s",
+                SQL.identifier(model._table),
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                values,
+                returning,
+            )
+        )
+        return self.env.cr.fetchall()
 
     @api.model
     def _line_digest(self, vals):

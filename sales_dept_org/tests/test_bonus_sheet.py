@@ -218,6 +218,58 @@ class TestBonusSheet(BonusCommon):
         self.assertEqual(sheet.line_ids.read(LINE_FIELDS), first)
         self.assertEqual(sheet.line_ids.metric_line_ids.read(METRIC_FIELDS), first_metrics)
 
+    def test_lines_written_with_what_the_orm_computes(self):
+        """The lines are inserted in one statement: their stored related and
+        computed columns hold what the ORM computes from their sources."""
+        sheet = self.compute_month(OCTOBER)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT id, company_id, currency_id, date_from, state, total_amount
+                 FROM sales_bonus_line WHERE sheet_id = %s ORDER BY id""",
+            [sheet.id],
+        )
+        stored = self.env.cr.fetchall()
+        self.assertEqual(len(stored), 5)
+        self.env.cr.execute(
+            """SELECT line_id, company_id, user_id, team_id, sheet_state
+                 FROM sales_bonus_line_metric WHERE line_id = ANY(%s) ORDER BY id""",
+            [[row[0] for row in stored]],
+        )
+        stored_metrics = self.env.cr.fetchall()
+        self.assertTrue(stored_metrics)
+        lines = sheet.line_ids.sorted("id")
+        lines.invalidate_recordset()
+        expected = [
+            (
+                line.id,
+                sheet.company_id.id,
+                sheet.currency_id.id,
+                OCTOBER,
+                "computed",
+                sheet.currency_id.round(
+                    line.fixed_amount + line.soft_amount + line.bonus_amount
+                    + line.instant_amount + line.clawback_amount
+                ),
+            )
+            for line in lines
+        ]  # fmt: skip
+        self.assertEqual([row[:5] for row in stored], [row[:5] for row in expected])
+        for (_id, *_rest, total), (_line, *_r, by_hand) in zip(stored, expected, strict=True):
+            self.assertAlmostEqual(float(total), by_hand, places=2)
+        self.assertEqual(
+            stored_metrics,
+            [
+                (line.id, line.company_id.id, line.user_id.id or None, line.team_id.id or None,
+                 "computed")
+                for line in lines
+                for _metric in line.metric_line_ids
+            ],
+        )  # fmt: skip
+        # the ORM keeps them from there: a confirmed sheet's lines say so
+        sheet.action_confirm()
+        self.assertEqual(set(lines.mapped("state")), {"confirmed"})
+        self.assertEqual(set(lines.metric_line_ids.mapped("sheet_state")), {"confirmed"})
+
     def test_recompute_follows_new_facts(self):
         sheet = self.compute_month(OCTOBER)
         line = self.line_of(sheet, self.employee_closer)

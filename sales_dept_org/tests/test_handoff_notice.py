@@ -45,6 +45,17 @@ class TestHandoffNotice(HandoffCommon):
         with self.assertRaises(AccessError):
             hunter_lead.write({"stage_id": self.stage_qualify.id})
 
+    def test_hunter_hands_off_a_stuck_lead(self):
+        """A stuck lead is the one to move on: its hunter's move hands it
+        to the closer, and the flag the move clears is cleared by the
+        system, after the lead has left the hunter's hands."""
+        lead = self._leads(self.team_north, self.user_hunter, 1)
+        lead.is_stuck = True
+        lead.with_user(self.user_hunter).write({"stage_id": self.stage_proposal.id})
+        self.assertEqual(lead.user_id, self.user_closer)
+        self.assertEqual(lead.stage_id, self.stage_proposal)
+        self.assertFalse(lead.is_stuck)
+
     def test_a_lead_out_of_reach_is_answered_without_its_values(self):
         """Tomasz sends his lead back to the hunters' stage: Jan takes it and
         Tomasz may no longer read it. The save is not undone; the answer
