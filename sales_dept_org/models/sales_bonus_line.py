@@ -88,16 +88,19 @@ class SalesBonusLine(models.Model):
     )
     def _compute_total_amount(self):
         for line in self:
-            line.total_amount = line.currency_id.round(
-                line.fixed_amount
-                + line.soft_amount
-                + line.bonus_amount
-                + line.instant_amount
-                + line.clawback_amount
-            )
-            line.to_pay_amount = line.currency_id.round(
-                line.total_amount - line.instant_paid_amount
-            )
+            line.total_amount, line.to_pay_amount = self._pay_totals(line.currency_id, line)
+
+    @api.model
+    def _pay_totals(self, currency, amounts):
+        """A line's total and what is left to pay of it, from its amounts (a
+        line or a dict of its values): the one rule of the ORM's compute and
+        of the sheet's bulk insert."""
+        total = currency.round(
+            sum(amounts[name] for name in ("fixed_amount", "soft_amount", "bonus_amount"))
+            + amounts["instant_amount"]
+            + amounts["clawback_amount"]
+        )
+        return total, currency.round(total - amounts["instant_paid_amount"])
 
     def _auto_init(self):
         result = super()._auto_init()

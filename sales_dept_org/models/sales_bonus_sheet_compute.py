@@ -336,8 +336,8 @@ class SalesBonusSheet(models.Model):
         metrics, whatever the number of people: the ORM inserts and then
         fills the related columns a hundred rows at a time. The columns the
         ORM would compute are written with them: the sheet's company,
-        currency, month and state, the line's total, and on each metric its
-        line's company, person, team and state."""
+        currency, month and state, the line's total and what is left to pay,
+        and on each metric its line's company, person, team and state."""
         if not vals_list:
             return
         Line = self.env["sales.bonus.line"]
@@ -352,12 +352,15 @@ class SalesBonusSheet(models.Model):
             "date_from": self.date_from,
             "state": self.state,
         }
-        amounts = ("fixed_amount", "soft_amount", "bonus_amount", "instant_amount")
         rows = [
             dict(
                 {name: value for name, value in vals.items() if name != "metric_line_ids"},
-                total_amount=self.currency_id.round(
-                    sum(vals[name] for name in amounts) + vals["clawback_amount"]
+                **dict(
+                    zip(
+                        ("total_amount", "to_pay_amount"),
+                        Line._pay_totals(self.currency_id, vals),
+                        strict=True,
+                    )
                 ),
                 **sheet_vals,
             )
@@ -383,6 +386,8 @@ class SalesBonusSheet(models.Model):
         Line.invalidate_model()
         Metric.invalidate_model()
         self.invalidate_recordset(["line_ids"])
+        # the sheet's stored totals follow its lines, inserted behind the ORM
+        Line.browse(ids.values()).modified(["total_amount", "to_pay_amount"])
 
     @api.model
     def _insert_rows(self, model, rows, returning):
