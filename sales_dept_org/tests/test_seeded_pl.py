@@ -6,7 +6,7 @@ from odoo.addons.sales_dept_org.models.crm_stage_defaults import DEFAULT_STAGE_R
 # roles, codes and class letters, and words spelled the same in Polish.
 SAME_IN_POLISH = {
     "Hunter", "Closer", "Farmer", "Lead", "Agent", "Mentor", "Plan", "Status",
-    "Medium", "Administrator", "E-mail", "ID", "ABC", "XYZ",
+    "Medium", "Administrator", "Darwin", "Problem", "E-mail", "ID", "ABC", "XYZ",
     "A", "B", "C", "X", "Y", "Z", "AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ",
 }  # fmt: skip
 
