@@ -140,7 +140,9 @@ class SalesKpiPlanBreakdown(models.TransientModel):
     def _compute_calls_per_day(self):
         norms = {
             norm.company_id: norm.calls_per_day
-            for norm in self.env["sales.activity.norm"].sudo().search_fetch(
+            for norm in self.env["sales.activity.norm"]
+            .sudo()
+            .search_fetch(
                 [("company_id", "in", self.company_id.ids), ("sales_role", "=", "hunter")],
                 ["company_id", "calls_per_day"],
             )
