@@ -3,7 +3,7 @@ from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, date_utils
 
 
 class SalesContest(models.Model):
@@ -28,11 +28,21 @@ class SalesContest(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    date_from = fields.Date("From", required=True, tracking=True)
-    date_to = fields.Date("To", required=True, tracking=True)
+    # this month by default: the monthly contest
+    date_from = fields.Date(
+        "From",
+        required=True,
+        tracking=True,
+        default=lambda self: date_utils.start_of(fields.Date.context_today(self), "month"),
+    )
+    date_to = fields.Date(
+        "To",
+        required=True,
+        tracking=True,
+        default=lambda self: date_utils.end_of(fields.Date.context_today(self), "month"),
+    )
     team_ids = fields.Many2many(
         "crm.team",
-        string="Teams",
         required=True,
         domain="[('company_id', 'in', (company_id, False))]",
     )

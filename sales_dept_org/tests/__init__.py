@@ -62,3 +62,4 @@ from . import test_first_hour_tours
 from . import test_bonus_instant_flow
 from . import test_instant_tours
 from . import test_contest
+from . import test_contest_tour
