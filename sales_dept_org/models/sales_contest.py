@@ -46,7 +46,7 @@ class SalesContest(models.Model):
         required=True,
         domain="[('company_id', 'in', (company_id, False))]",
     )
-    metric_id = fields.Many2one("sales.kpi.metric", "Metric", required=True, tracking=True)
+    metric_id = fields.Many2one("sales.kpi.metric", required=True, tracking=True)
     rule = fields.Selection(
         [("top", "Top places"), ("threshold", "Everyone at or over a threshold")],
         required=True,

@@ -7,8 +7,10 @@ Team North in October 2026, calls made (stored facts): Jan Hunter 30 + 20
 100 on 30 September, outside the period, and 100 in another company)."""
 
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2.errors import LockNotAvailable
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -186,6 +188,29 @@ class TestContest(BonusCommon):
         )
         contest.invalidate_recordset(["leaderboard"])
         self.assertNotIn("510.00", contest.leaderboard)
+
+    def test_a_close_racing_another_is_refused(self):
+        """While another transaction holds the row (closing it), the button
+        says so and writes nothing: no winners, no bonus, no announcement."""
+        contest = self.contest()
+        with (
+            patch.object(type(contest), "_lock_running", side_effect=LockNotAvailable),
+            self.assertRaisesRegex(UserError, "Someone is closing this contest right now"),
+        ):
+            contest.action_close()
+        self.assertRecordValues(contest, [{"state": "running", "winner_ids": []}])
+        self.assertFalse(self.announcements())
+        self.assertFalse(self.env["sales.bonus.instant"].search([("reason", "like", "October")]))
+
+    def test_announcement_in_the_company_language(self):
+        """The head reads English; the company writes Polish: so does the channel."""
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(["sales_dept_org"], ["pl_PL"])
+        self.company.partner_id.lang = "pl_PL"
+        contest = self.contest()
+        with freeze_time(datetime(2026, 11, 1, 9)):
+            contest.action_close()
+        self.assertIn("Zwycięzcy: Jan Hunter.", self.announcements().body)
 
     def test_day_off_is_a_todo_for_the_head(self):
         contest = self.contest(rule="threshold", threshold=45.0, prize="day_off", prize_amount=0)
