@@ -22,6 +22,7 @@
         "security/sales_call_security.xml",
         "security/sales_darwin_security.xml",
         "security/sales_activity_norm_security.xml",
+        "security/sales_contest_security.xml",
         "data/crm_stage_data.xml",
         "data/mail_activity_type_data.xml",
         "data/sales_kpi_metric_data.xml",
@@ -29,6 +30,7 @@
         "data/ir_cron_data.xml",
         "data/sales_darwin_data.xml",
         "data/sales_activity_norm_data.xml",
+        "data/sales_contest_data.xml",
         "views/sales_stage_override_wizard_views.xml",
         "views/sales_organisation_check_views.xml",
         "views/sales_abcxyz_migration_views.xml",
@@ -60,6 +62,7 @@
         "views/sales_call_views.xml",
         "views/sales_call_integration_views.xml",
         "views/sales_setup_wizard_views.xml",
+        "views/sales_contest_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -56,3 +56,4 @@ from . import sales_call_event
 from . import sales_call_review
 from . import res_company_breakdown
 from . import res_config_settings_breakdown
+from . import sales_contest

@@ -63,3 +63,6 @@ from . import test_setup_wizard
 from . import test_first_hour_tours
 from . import test_bonus_instant_flow
 from . import test_instant_tours
+from . import test_contest
+from . import test_contest_tour
+from . import test_contest_demo

@@ -189,6 +189,17 @@ class TestDataAccessMatrix(MatrixCommon):
                     "reason": "Won the Gdańsk tender",
                 }
             ),
+            "sales.contest": env["sales.contest"].create(
+                {
+                    "name": "October calls",
+                    "company_id": company.id,
+                    "date_from": MONTH,
+                    "date_to": date(2026, 10, 31),
+                    "team_ids": [Command.set(team.ids)],
+                    "metric_id": cls.metric.id,
+                    "prize_amount": 500.0,
+                }
+            ),
             "sales.bonus.line": line,
             "sales.bonus.line.metric": env["sales.bonus.line.metric"].create(
                 {"line_id": line.id, "metric_id": cls.metric.id}

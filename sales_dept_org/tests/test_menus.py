@@ -39,7 +39,7 @@ class TestDepartmentMenus(SalesDeptCommon):
         pages = self.env["ir.ui.menu"].search(
             [("id", "child_of", self.root.id), ("action", "!=", False)]
         )
-        self.assertEqual(len(pages), 22)
+        self.assertEqual(len(pages), 23)
         self.assertEqual(pages.parent_id, self.groups)
         for page in pages.filtered(lambda menu: menu.action._name == "ir.actions.act_window"):
             self.assertEqual(page.name, page.action.name, page.get_external_id()[page.id])
