@@ -90,9 +90,8 @@ def hand_board(env, metrics, users, today, tz):
     )  # fmt: skip
     # today's facts: kpi_sql's queries, but the hunter's milestones read from
     # the stage log's stored flags (as the metrics do; kpi_sql derives them
-    # again from the stages, a check of the flags, not a reading), and the
-    # calls' review score, not in kpi_sql
-    own = {"leads_qualified", "meetings_handed_over", "call_review_score"}
+    # again from the stages, a check of the flags, not a reading)
+    own = {"leads_qualified", "meetings_handed_over"}
     live = hand_facts(
         env, metrics.filtered(lambda m: m.code not in own), users, today, today, tz, by_day=False
     )
@@ -111,13 +110,6 @@ def hand_board(env, metrics, users, today, tz):
                  JOIN crm_lead l ON l.id = g.lead_id
                 WHERE g.first_to_closer AND g.date_in >= %s AND g.date_in < %s
                   AND l.hunter_user_id IN %s AND (g.company_id IN %s OR g.company_id IS NULL)
-                GROUP BY 1""",
-            start, end, ids, companies,
-        ),
-        "call_review_score": SQL(
-            """SELECT user_id, SUM(review_score), COUNT(*) FROM sales_call
-                WHERE review_score > 0 AND start >= %s AND start < %s
-                  AND user_id IN %s AND company_id IN %s
                 GROUP BY 1""",
             start, end, ids, companies,
         ),

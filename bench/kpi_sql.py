@@ -156,6 +156,13 @@ def hand_facts(env, metrics, users, date_from, date_to, tz, by_day=True):
             "SELECT d.user_id, %s, SUM(d.overdue_tasks), COUNT(*) %s GROUP BY 1, 2",
             date_day(SQL("d.date")), daily,
         ),
+        "call_review_score": SQL(
+            """SELECT c.user_id, %s, SUM(c.review_score), COUNT(*) FROM sales_call c
+                WHERE c.review_score > 0 AND c.start >= %s AND c.start < %s
+                  AND c.user_id IN %s AND c.company_id IN %s
+                GROUP BY 1, 2""",
+            day(SQL("c.start")), start, end, ids, companies,
+        ),
     }  # fmt: skip
     facts = defaultdict(lambda: [0.0, 0])
     for metric in metrics:
