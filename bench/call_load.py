@@ -15,7 +15,11 @@ First a few events to warm the workers up, then the idle answer time
 load, sent on schedule whatever the answers (at most ``MAX_IN_FLIGHT`` at
 once). An event without a 200 is sent again as a PBX would, up to
 ``RETRIES`` times after a growing pause (safe: a repeat is answered as a
-duplicate). Then the database is read (directly, not through the server):
+duplicate). The sender is one asyncio loop writing each request in one send
+right after connecting (Odoo's prefork workers close the connection after
+each answer): it needs little CPU, so on a small machine it leaves the
+cores to the server instead of starving it as hundreds of threads would.
+Then the database is read (directly, not through the server):
 
 - calls lost: events sent whose call is not in the database (target 0);
 - duplicates written: calls beyond one per event, and leads beyond one per
@@ -27,18 +31,18 @@ Not part of ``make bench`` (it needs a server with workers).
 """
 
 import argparse
+import asyncio
 import hashlib
+import json
 import random
 import sys
-import threading
 import time
 import urllib.parse
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from bench import measure
-from scripts.pbx_client import post
+from scripts.pbx_client import PATH
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 WARM_UP = 10  # events first sent to make every worker load the registry, not timed
@@ -167,36 +171,82 @@ class Events:
         return plan, sent
 
 
-def deliver(args, event):
+def request_bytes(args, event):
+    """The whole HTTP/1.1 request of ``event``, written in one send."""
+    body = json.dumps(event).encode()
+    url = urllib.parse.urlsplit(args.url)
+    head = (
+        f"POST {PATH} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        f"Authorization: Bearer {args.token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def post(args, payload):
+    """The HTTP status of one send of ``payload``; None when no answer came
+    in ``TIMEOUT`` seconds (refused, reset or timed out)."""
+    url = urllib.parse.urlsplit(args.url)
+    writer = None
+    try:
+        async with asyncio.timeout(TIMEOUT):
+            reader, writer = await asyncio.open_connection(url.hostname, url.port or 80)
+            writer.write(payload)
+            await writer.drain()
+            status_line = await reader.readline()
+            await reader.read()  # the headers and the answer, up to the close
+        return int(status_line.split()[1])
+    except (OSError, TimeoutError, ValueError, IndexError):
+        return None
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+async def deliver(args, event):
     """(status, seconds) of an event sent until it gets a 200, as a PBX."""
+    payload = request_bytes(args, event)
     begin = time.perf_counter()
-    status, _answer, _seconds = post(args.url, args.token, event, timeout=TIMEOUT)
+    status = await post(args, payload)
     for retry in range(RETRIES):
         if status == 200:
             break
-        time.sleep(2**retry)
-        status, _answer, _seconds = post(args.url, args.token, event, timeout=TIMEOUT)
+        await asyncio.sleep(2**retry)
+        status = await post(args, payload)
     return status, time.perf_counter() - begin
 
 
-def load(args, plan):
-    """Sends ``plan`` at ``args.rate`` a second; [(status, seconds, late)]."""
-    answers, lock = [], threading.Lock()
+async def load(args, plan):
+    """Sends ``plan`` at ``args.rate`` a second, at most ``MAX_IN_FLIGHT``
+    events at once; [(status, seconds, late)], late: how long after its
+    time in the schedule an event was first sent."""
+    slots = asyncio.Semaphore(MAX_IN_FLIGHT)
     begin = time.perf_counter()
 
-    def fire(position, event):
-        late = time.perf_counter() - (begin + position / args.rate)
-        status, seconds = deliver(args, event)
-        with lock:
-            answers.append((status, seconds, late))
+    async def fire(position, event):
+        async with slots:
+            late = time.perf_counter() - (begin + position / args.rate)
+            status, seconds = await deliver(args, event)
+        return status, seconds, late
 
-    with ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT) as pool:
-        for position, event in enumerate(plan):
-            delay = begin + position / args.rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            pool.submit(fire, position, event)
-    return answers
+    tasks = []
+    for position, event in enumerate(plan):
+        delay = begin + position / args.rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(fire(position, event)))
+    return await asyncio.gather(*tasks)
+
+
+async def send(args, warm_plan, idle_plan, plan):
+    """The warm-up (all at once, not timed), the idle events (one at a
+    time), then the load; (idle answers, load answers or None when an idle
+    event was refused)."""
+    await asyncio.gather(*(deliver(args, event) for event in warm_plan))
+    idle = [await deliver(args, event) for event in idle_plan]
+    if any(status != 200 for status, _seconds in idle):
+        return idle, None
+    return idle, await load(args, plan)
 
 
 def p95(values):
@@ -211,15 +261,12 @@ def main(argv=None):
     since = datetime.now(UTC).replace(tzinfo=None)
     events = Events(run, office, seed=16)
     warm_plan, warm_sent = events.plan(WARM_UP, 0, prefix="warm-")
-    with ThreadPoolExecutor(max_workers=WARM_UP) as pool:
-        list(pool.map(lambda event: deliver(args, event), warm_plan))
     idle_plan, idle_sent = events.plan(IDLE_EVENTS, args.repeats, prefix="idle-")
-    idle = [deliver(args, event) for event in idle_plan]
-    if any(status != 200 for status, _seconds in idle):
+    plan, sent = events.plan(args.rate * args.seconds, args.repeats)
+    idle, answers = asyncio.run(send(args, warm_plan, idle_plan, plan))
+    if answers is None:
         print(f"ERROR: the idle events were refused: {sorted({s for s, _ in idle}, key=str)}")
         return 1
-    plan, sent = events.plan(args.rate * args.seconds, args.repeats)
-    answers = load(args, plan)
     calls, leads = office.written(run, events.unknown, since)
     sent_ids = {event["event_id"] for event in warm_sent + idle_sent + sent}
     lost = len(sent_ids - set(calls))
