@@ -6,6 +6,11 @@ The answers of the contract (``readme/USAGE.md``, the integrator's part):
 or unknown token; 400 for a body that is no JSON object; 422 for a field the
 contract refuses or an unknown agent; each error ``{"error": "<reason>"}``
 and nothing written.
+
+The PBX's door authenticates by its token, not by a user, so the route is
+``auth="none"`` (as Odoo's own doors for machines): no public user, session
+or its company are loaded on every event; what the event writes is done as
+superuser in the agent's name (``sales.call._log_event``).
 """
 
 import json
@@ -31,12 +36,14 @@ class SalesCallController(http.Controller):
     @http.route(
         "/sales_dept_org/call",
         type="http",
-        auth="public",
+        auth="none",
         methods=["POST"],
         csrf=False,
         save_session=False,
     )
     def post_call(self):
+        if not request.db:
+            return self._error(404, "no database: the server must serve one (db_name, dbfilter)")
         header = request.httprequest.headers.get("Authorization", "")
         scheme, _space, token = header.partition(" ")
         integration = request.env["sales.call.integration"]._authenticate(
@@ -56,17 +63,18 @@ class SalesCallController(http.Controller):
             known = Call._sales_known_event(integration, values["event_id"])
             if known:
                 return self._answer(known, duplicate=True)
-            with request.env.cr.savepoint():
-                call = Call._log_event(integration, values)
+            call = Call._log_event(integration, values)
         except EventError as error:
+            request.env.cr.rollback()  # nothing of a refused event is kept
             return self._error(422, str(error))
         except psycopg2.errors.UniqueViolation as error:
-            # the same event, logged by a concurrent request since this one began
+            # the same event, logged by a concurrent request since this one
+            # began: this transaction is void, a new one sees that call
             if error.diag.constraint_name != "sales_call_event_uniq":
                 raise
+            request.env.cr.rollback()
             return self._answer(
-                Call._sales_known_event(integration, values["event_id"], committed=True),
-                duplicate=True,
+                Call._sales_known_event(integration, values["event_id"]), duplicate=True
             )
         return self._answer(call._sales_answer(), duplicate=False)
 

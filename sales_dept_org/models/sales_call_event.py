@@ -50,15 +50,17 @@ class SalesCall(models.Model):
         if not customer:
             raise EventError(f"{customer_key.removeprefix('number_')} is not a phone number")
         # the agent's own environment, as superuser: what the call leaves is
-        # theirs (author, creator), whatever they may read
+        # theirs (author, creator), whatever they may read; in the company of
+        # the phone system, whatever the agent's current one
+        company = integration.company_id
         calls = (
             self.with_user(agent)
             .sudo()
+            .with_company(company)
             .with_context(
                 tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
             )
         )
-        company = integration.company_id
         lead, partner, planned = calls._sales_match_number(customer, company, agent)
         new_lead = not lead and not partner and values["direction"] == "in"
         if new_lead:
@@ -136,7 +138,7 @@ class SalesCall(models.Model):
         (its lead, else the partner). One query, the rule in its ORDER BY."""
         forms = self._sales_number_forms(number, company.country_id.phone_code)
         numbered = ["phone", "mobile", "phone_sanitized", "active", "company_id", "user_id"]
-        self.env["crm.lead"].flush_model([*numbered, "stage_id", "partner_id"])
+        self.env["crm.lead"].flush_model([*numbered, "stage_id", "partner_id", "name"])
         self.env["res.partner"].flush_model([*numbered, "is_company"])
         self.env["crm.stage"].flush_model(["is_won"])
         self.env["mail.activity"].flush_model(
@@ -145,10 +147,11 @@ class SalesCall(models.Model):
         self.env["mail.activity.type"].flush_model(["category"])
         rows = self.env.execute_query(
             SQL(
-                """SELECT best.lead_id, best.partner_id, planned.id
-                     FROM (SELECT found.lead_id, found.partner_id
+                """SELECT best.lead_id, best.partner_id, planned.id, best.lead_name
+                     FROM (SELECT found.lead_id, found.partner_id, found.lead_name
                              FROM (SELECT 0 AS kind, lead.id, lead.user_id,
-                                          lead.id AS lead_id, lead.partner_id
+                                          lead.id AS lead_id, lead.partner_id,
+                                          lead.name AS lead_name
                                      FROM crm_lead lead
                                      LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
                                     WHERE lead.active AND stage.is_won IS NOT TRUE
@@ -157,7 +160,7 @@ class SalesCall(models.Model):
                                       AND (%(lead_number)s)
                                 UNION ALL
                                    SELECT CASE WHEN partner.is_company THEN 2 ELSE 1 END,
-                                          partner.id, partner.user_id, NULL, partner.id
+                                          partner.id, partner.user_id, NULL, partner.id, NULL
                                      FROM res_partner partner
                                     WHERE partner.active
                                       AND (partner.company_id = %(company)s
@@ -186,9 +189,12 @@ class SalesCall(models.Model):
                 partner_number=self._sales_number_condition("partner", number, forms),
             )
         )
-        lead_id, partner_id, planned_id = rows[0] if rows else (None, None, None)
+        lead_id, partner_id, planned_id, lead_name = rows[0] if rows else (None,) * 4
+        lead = self.env["crm.lead"].browse(lead_id)
+        # its name, as the call's message keeps it (record_name)
+        self.env.cache.insert_missing(lead, lead._fields["name"], [lead_name] if lead else [])
         return (
-            self.env["crm.lead"].browse(lead_id),
+            lead,
             self.env["res.partner"].browse(partner_id),
             self.env["mail.activity"].browse(planned_id),
         )
@@ -301,16 +307,11 @@ class SalesCall(models.Model):
         )
 
     @api.model
-    def _sales_known_event(self, integration, event_id, committed=False):
+    def _sales_known_event(self, integration, event_id):
         """The ids of the call already logged for this event ({} if none), as
-        the contract answers them; ``committed``: as the database holds it
-        now, seen from a new transaction (a concurrent request logged it
-        after this one began)."""
+        the contract answers them."""
         domain = [("integration_id", "=", integration.id), ("event_id", "=", event_id)]
-        if not committed:
-            return self.sudo().search(domain, limit=1)._sales_answer()
-        with self.env.registry.cursor() as cr:
-            return self.with_env(self.env(cr=cr)).sudo().search(domain, limit=1)._sales_answer()
+        return self.sudo().search(domain, limit=1)._sales_answer()
 
     def _sales_answer(self):
         return (

@@ -9,13 +9,15 @@ sales administrator.
 import hashlib
 import secrets
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..engine import phone_event
 
 ADMIN_GROUP = "sales_dept_org.group_sales_dept_admin"
+# what an event reads of its integration, kept in the registry's cache
+SETTINGS = ("company_id", "agent_match", "inbound_words", "outbound_words")
 
 
 class SalesCallIntegration(models.Model):
@@ -73,6 +75,22 @@ class SalesCallIntegration(models.Model):
             integration.call_count = counts.get(integration, 0)
 
     # ------------------------------------------------------------------
+    # ORM: what the phone system's door caches per registry
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    # ------------------------------------------------------------------
     # the token
     # ------------------------------------------------------------------
     @api.model
@@ -107,14 +125,28 @@ class SalesCallIntegration(models.Model):
 
     @api.model
     def _authenticate(self, token):
-        """The active integration this token opens, or an empty recordset."""
-        if not token:
-            return self.browse()
-        return self.sudo().search_fetch(
-            [("token_hash", "=", self._hash_token(token))],
-            ["company_id", "agent_match", "inbound_words", "outbound_words"],
-            limit=1,
-        )
+        """The active integration this token opens (as superuser), or an empty
+        recordset. The fields an event reads come from the registry's cache
+        (cleared whenever an integration changes), not from a query per event."""
+        integration = self.sudo().browse()
+        settings = token and self._sales_settings_by_token(self._hash_token(token))
+        if not settings:
+            return integration
+        integration = integration.browse(settings[0])
+        for name, value in zip(SETTINGS, settings[1:], strict=True):
+            self.env.cache.insert_missing(integration, self._fields[name], [value])
+        return integration
+
+    @api.model
+    @tools.ormcache("token_hash")
+    def _sales_settings_by_token(self, token_hash):
+        """(id, *SETTINGS) of the active integration with ``token_hash``, None
+        if none."""
+        integration = self.sudo().search([("token_hash", "=", token_hash)], limit=1)
+        if not integration:
+            return None
+        values = integration.read(list(SETTINGS), load=None)[0]
+        return (integration.id, *(values[name] for name in SETTINGS))
 
     # ------------------------------------------------------------------
     # reading an event
@@ -136,21 +168,7 @@ class SalesCallIntegration(models.Model):
             )
         employees = self.env["hr.employee"].sudo()
         if self.agent_match == "extension":
-            # on every event: one plain query, without hr.employee's
-            # access-rights detours of a search
-            employees.flush_model(["sales_phone_extension", "company_id", "user_id", "active"])
-            found = users.browse(
-                user_id
-                for (user_id,) in self.env.execute_query(
-                    SQL(
-                        """SELECT DISTINCT user_id FROM hr_employee
-                            WHERE active AND sales_phone_extension = %s
-                              AND company_id = %s AND user_id IS NOT NULL""",
-                        agent,
-                        self.company_id.id,
-                    )
-                )
-            )
+            found = self._sales_agents_by_extension(agent)
         else:
             number = self._normalise_number(agent)
             found = employees.search(
@@ -162,6 +180,55 @@ class SalesCallIntegration(models.Model):
             ).filtered(lambda employee: self._normalise_number(employee.work_phone) == number)
             found = found.user_id
         return found if len(found) == 1 else users
+
+    def _sales_agents_by_extension(self, extension):
+        """The users whose employee in the integration's company has
+        ``extension``. On every event, so one plain query (without
+        hr.employee's access-rights detours of a search) that also reads what
+        the event reads next, put in the environment's cache: the company's
+        country (``_normalise_number``) and mail domain (the reply-to of the
+        call's message), the agents' partners (its author)."""
+        self.env["hr.employee"].flush_model(
+            ["sales_phone_extension", "company_id", "user_id", "active"]
+        )
+        self.env["res.users"].flush_model(["partner_id"])
+        self.env["res.company"].flush_model(["partner_id", "alias_domain_id"])
+        self.env["res.partner"].flush_model(["country_id", "name", "email"])
+        self.env["res.country"].flush_model(["code", "phone_code"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT country.id, country.code, country.phone_code,
+                          company.alias_domain_id,
+                          agent.user_id, agent.partner_id, partner.name, partner.email
+                     FROM res_company company
+                     JOIN res_partner company_partner ON company_partner.id = company.partner_id
+                     LEFT JOIN res_country country ON country.id = company_partner.country_id
+                     LEFT JOIN (SELECT DISTINCT employee.user_id, person.partner_id
+                                  FROM hr_employee employee
+                                  JOIN res_users person ON person.id = employee.user_id
+                                 WHERE employee.active AND employee.sales_phone_extension = %s
+                                   AND employee.company_id = %s) AS agent ON TRUE
+                     LEFT JOIN res_partner partner ON partner.id = agent.partner_id
+                    WHERE company.id = %s""",
+                extension,
+                self.company_id.id,
+                self.company_id.id,
+            )
+        )
+        cache, env = self.env.cache, self.env
+        company, country = self.company_id, env["res.country"].browse(rows[0][0])
+        cache.insert_missing(company, company._fields["country_id"], [country.id])
+        cache.insert_missing(company, company._fields["alias_domain_id"], [rows[0][3]])
+        if country:
+            cache.insert_missing(country, country._fields["code"], [rows[0][1]])
+            cache.insert_missing(country, country._fields["phone_code"], [rows[0][2]])
+        agents = [row[4:] for row in rows if row[4]]
+        users = env["res.users"].browse(agent[0] for agent in agents)
+        partners = env["res.partner"].browse(agent[1] for agent in agents)
+        cache.insert_missing(users, users._fields["partner_id"], partners.ids)
+        for field, column in (("name", 2), ("email", 3)):
+            cache.insert_missing(partners, partners._fields[field], [a[column] for a in agents])
+        return users
 
     def _normalise_number(self, number):
         """``number`` in E.164 (``+48601234567``): Odoo's phone_validation with
