@@ -135,7 +135,9 @@ class SalesCall(models.Model):
         contact (a person), else a company, of ``company`` or shared; among
         several, the agent's own first, then the most recent (highest id);
         and the earliest call activity the agent planned on the one found
-        (its lead, else the partner). One query, the rule in its ORDER BY."""
+        (its lead, else the partner), locked: one that a concurrent call is
+        marking done is skipped (this call is then logged on its own) rather
+        than deleted twice. One query, the rule in its ORDER BY."""
         forms = self._sales_number_forms(number, company.country_id.phone_code)
         numbered = ["phone", "mobile", "phone_sanitized", "active", "company_id", "user_id"]
         self.env["crm.lead"].flush_model([*numbered, "stage_id", "partner_id", "name"])
@@ -182,7 +184,8 @@ class SalesCall(models.Model):
                               AND activity.user_id = %(agent)s AND activity.active
                               AND type.category = 'phonecall'
                             ORDER BY activity.date_deadline, activity.id
-                            LIMIT 1) AS planned ON TRUE""",
+                            LIMIT 1
+                              FOR UPDATE OF activity SKIP LOCKED) AS planned ON TRUE""",
                 company=company.id,
                 agent=agent.id,
                 lead_number=self._sales_number_condition("lead", number, forms),
@@ -296,7 +299,9 @@ class SalesCall(models.Model):
         if first:
             first.summary = summary
             return
-        self.env["mail.activity"].create(
+        # assigned as the CRM's own tasks are (``crm.lead._sales_schedule``):
+        # the owner finds it among their activities, without an email each
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             {
                 "res_model_id": self.env["ir.model"]._get_id(record._name),
                 "res_id": record.id,

@@ -186,19 +186,19 @@ class SalesCallIntegration(models.Model):
         ``extension``. On every event, so one plain query (without
         hr.employee's access-rights detours of a search) that also reads what
         the event reads next, put in the environment's cache: the company's
-        country (``_normalise_number``) and mail domain (the reply-to of the
-        call's message), the agents' partners (its author)."""
+        country (``_normalise_number``), name and mail domain (the reply-to of
+        the call's message), the agents' partners (its author)."""
         self.env["hr.employee"].flush_model(
             ["sales_phone_extension", "company_id", "user_id", "active"]
         )
         self.env["res.users"].flush_model(["partner_id"])
-        self.env["res.company"].flush_model(["partner_id", "alias_domain_id"])
+        self.env["res.company"].flush_model(["partner_id", "alias_domain_id", "name"])
         self.env["res.partner"].flush_model(["country_id", "name", "email"])
         self.env["res.country"].flush_model(["code", "phone_code"])
         rows = self.env.execute_query(
             SQL(
                 """SELECT country.id, country.code, country.phone_code,
-                          company.alias_domain_id,
+                          company.alias_domain_id, company.name,
                           agent.user_id, agent.partner_id, partner.name, partner.email
                      FROM res_company company
                      JOIN res_partner company_partner ON company_partner.id = company.partner_id
@@ -219,10 +219,11 @@ class SalesCallIntegration(models.Model):
         company, country = self.company_id, env["res.country"].browse(rows[0][0])
         cache.insert_missing(company, company._fields["country_id"], [country.id])
         cache.insert_missing(company, company._fields["alias_domain_id"], [rows[0][3]])
+        cache.insert_missing(company, company._fields["name"], [rows[0][4]])
         if country:
             cache.insert_missing(country, country._fields["code"], [rows[0][1]])
             cache.insert_missing(country, country._fields["phone_code"], [rows[0][2]])
-        agents = [row[4:] for row in rows if row[4]]
+        agents = [row[5:] for row in rows if row[5]]
         users = env["res.users"].browse(agent[0] for agent in agents)
         partners = env["res.partner"].browse(agent[1] for agent in agents)
         cache.insert_missing(users, users._fields["partner_id"], partners.ids)

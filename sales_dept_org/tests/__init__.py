@@ -13,6 +13,7 @@ from . import test_call_api
 from . import test_call_matching
 from . import test_call_recording
 from . import test_call_review
+from . import test_call_lean
 from . import test_bonus_sheet
 from . import test_data_access_matrix
 from . import test_demo_department

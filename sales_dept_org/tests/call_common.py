@@ -27,6 +27,20 @@ class CallCommon(HandoffCommon):
         cls.team_east.sales_medium_ids = cls.env.ref("utm.utm_medium_phone")
         cls.Call = cls.env["sales.call"]
 
+    def _lead(self, phone, owner=None, **values):
+        return self.env["crm.lead"].create(
+            dict(
+                {
+                    "name": f"Lead {phone}",
+                    "phone": phone,
+                    "type": "opportunity",
+                    "user_id": (owner or self.user_closer).id,
+                    "team_id": self.team_north.id,
+                },
+                **values,
+            )
+        )
+
     @classmethod
     def _event(cls, **values):
         """A valid event (an answered inbound call to Jan), ``values`` changed."""

@@ -9,20 +9,6 @@ from .call_common import CallCommon
 
 @tagged("post_install", "-at_install")
 class TestCallMatching(CallCommon):
-    def _lead(self, phone, owner=None, **values):
-        return self.env["crm.lead"].create(
-            dict(
-                {
-                    "name": f"Lead {phone}",
-                    "phone": phone,
-                    "type": "opportunity",
-                    "user_id": (owner or self.user_closer).id,
-                    "team_id": self.team_north.id,
-                },
-                **values,
-            )
-        )
-
     def test_polish_numbers_match_however_typed(self):
         """The lead's number and the PBX's, each in another form: +48 or
         not, 0048, spaces, dashes, brackets."""
