@@ -1,6 +1,7 @@
 """One phone-system event posted to ``/sales_dept_org/call``, as a PBX
-posts it: the standard library only, shared by ``scripts/pbx_send.py`` (the
-sample events) and ``bench/call_load.py`` (the load)."""
+posts it: the standard library only, for ``scripts/pbx_send.py`` (the
+sample events); ``bench/call_load.py`` (the load) sends to the same
+``PATH`` from one asyncio loop."""
 
 import json
 import time
