@@ -193,7 +193,7 @@ class SalesKpiBoard(models.Model):
                     currency.round(target_today + due_today),
                     currency.round(money[3]),
                     currency.round(money[4]),
-                    render(figures[row.id], visible, currency),
+                    render(figures[row.id], visible, currency) or None,  # as Html keeps False
                 ),
                 strict=True,
             ):
@@ -516,9 +516,10 @@ class SalesKpiBoard(models.Model):
                 metric.higher_is_better,
             )
         # a figure's text depends on the currency and the metric's kind
-        # (money, average or count) only: {(currency id, kind): text(value)}
+        # (money, average or count) only, and a cell's on that and the
+        # direction: each text and each cell is made once per board
         kind_of = {metric.id: (metric.is_money, metric.measure == "average") for metric in metrics}
-        formatters, texts = {}, {}
+        formatters, texts, cells = {}, {}, {}
 
         def texts_of(currency, metric):
             """text(value) -> the escaped figure, each value formatted once."""
@@ -536,21 +537,22 @@ class SalesKpiBoard(models.Model):
                 texts[key] = text
             return texts[key]
 
-        bars = {}  # (pace, width): the bar under a fact
-
-        def cell(opening, higher, text, fact, plan):
-            reached = kpi.attainment(plan, fact, higher)
-            pace = kpi.pace(reached)
-            if not pace:
-                return f"{opening}{text(fact)} / {text(plan)}</a></td>"
-            key = (pace, f"{min(reached, 1) * 100:.0f}")
-            if key not in bars:
-                bars[key] = (
+        def cell(opening, text, higher, fact, plan):
+            """The cell of a fact after its opening tag: "fact / plan" and the
+            bar of the pace."""
+            key = (text, higher, fact, plan)
+            if key not in cells:
+                reached = kpi.attainment(plan, fact, higher)
+                pace = kpi.pace(reached)
+                bar = (
                     f'<div class="progress" style="height: 4px;" data-pace="{pace}">'
                     f'<div class="progress-bar {BAR_CLASSES[pace]}" '
-                    f'style="width: {key[1]}%;"></div></div>'
+                    f'style="width: {min(reached, 1) * 100:.0f}%;"></div></div>'
+                    if pace
+                    else ""
                 )
-            return f"{opening}{text(fact)} / {text(plan)}</a>{bars[key]}</td>"
+                cells[key] = f"{text(fact)} / {text(plan)}</a>{bar}</td>"
+            return opening + cells[key]
 
         def render(figures, money_visible, currency):
             header, today, week, month, tomorrow = [], [], [], [], []
@@ -563,9 +565,9 @@ class SalesKpiBoard(models.Model):
                 plan, fact, plan_today, fact_today, plan_tomorrow, plan_week, fact_week = values
                 text = texts_of(currency, metric)
                 header.append(head)
-                today.append(cell(opens_today, higher, text, fact_today, plan_today))
-                week.append(cell(opens_week, higher, text, fact_week, plan_week))
-                month.append(cell(opens_month, higher, text, fact, plan))
+                today.append(cell(opens_today, text, higher, fact_today, plan_today))
+                week.append(cell(opens_week, text, higher, fact_week, plan_week))
+                month.append(cell(opens_month, text, higher, fact, plan))
                 tomorrow.append(f"{opens_tomorrow}{text(plan_tomorrow)}</td>")
             if not header:
                 return False
