@@ -1,15 +1,19 @@
 """The director opens the board: the first page of 80 rows of the teams with
 roles (``search_read`` with ``limit=80``, as the list view asks), against
-hand-written SQL computing the same figures for the same 80 people.
+hand-written SQL computing the same figures for the same people: those of
+the page's teams, whole, since a rank needs the whole team (the board
+computes them too).
 
-The baseline reads what the board shows, the shortest way: the plan of the
+The baseline reads what the board shows, the shortest way: the people's
+names, teams and their company's attainment cap (one query), the plan of the
 month, the week, today and tomorrow from the plan lines' stored day targets
 (one query), the facts of the days before today from ``sales_kpi_fact`` (one
 query: the nightly job stored them up to yesterday, as in production),
 today's facts live from the source records (``kpi_sql.hand_facts``, one query
 per metric) and the invoices due today (one query); then each person's
-weighted attainment in Python. Before timing, every figure of the board is
-compared with the baseline's, value by value: a difference raises.
+weighted attainment and rank in the team in Python. Before timing, every
+figure of the board is compared with the baseline's, value by value, with
+each row's attainment and rank: a difference raises.
 
 The plan: every shipped metric for the page's people, made here.
 """
@@ -40,9 +44,22 @@ NOTHING = (0.0, 0)
 
 def hand_board(env, metrics, users, today, tz):
     """{user id: {metric id: (plan MTD, fact MTD, plan today, fact today, plan
-    tomorrow, plan WTD, fact WTD)}} and {user id: open amount due today},
-    written by hand."""
+    tomorrow, plan WTD, fact WTD)}}, {user id: open amount due today} and
+    {user id: (attainment in %, rank in the team)}, written by hand."""
     ids, companies = tuple(users.ids), tuple(env.companies.ids)
+    # who they are, as the board shows them: name, team, the company's cap
+    people = env.execute_query(
+        SQL(
+            """SELECT m.user_id, p.name, m.crm_team_id, t.name, c.sales_board_attainment_cap
+                 FROM crm_team_member m
+                 JOIN crm_team t ON t.id = m.crm_team_id
+                 JOIN res_company c ON c.id = t.company_id
+                 JOIN res_users u ON u.id = m.user_id
+                 JOIN res_partner p ON p.id = u.partner_id
+                WHERE m.active AND t.active AND m.user_id IN %s""",
+            ids,
+        )
+    )
     month, week = today.replace(day=1), kpi.week_start(today)
     first, tomorrow = min(month, week), today + timedelta(days=1)
     targets = env.execute_query(
@@ -140,7 +157,23 @@ def hand_board(env, metrics, users, today, tz):
             round(plan_wtd, 2),
             kpi.fact_value(week_amount + today_amount, week_count + today_count, is_average),
         )
-    return figures, dict(due)
+    # each person's weighted attainment of the month, ranked in the team
+    weights = {metric.id: (metric.board_weight, metric.higher_is_better) for metric in metrics}
+    reached, teams = {}, defaultdict(list)
+    for user_id, name, team_id, _team_name, cap in people:
+        value = kpi.overall_attainment(
+            [
+                (weights[metric_id][0], values[0], values[1], weights[metric_id][1])
+                for metric_id, values in figures.get(user_id, {}).items()
+            ],
+            cap=cap / 100 if cap else None,
+        )[0]
+        reached[user_id] = value * 100 if value is not None else 0.0
+        teams[team_id].append((user_id, value, name))
+    ranks = {}
+    for team in teams.values():
+        ranks.update(kpi.rank(team))
+    return figures, dict(due), {user_id: (reached[user_id], ranks[user_id]) for user_id in ranks}
 
 
 def _plans(env, rows, metrics):
@@ -171,10 +204,10 @@ def _plans(env, rows, metrics):
         )
 
 
-def _compare(page, metrics, figures, due, today):
+def _compare(page, metrics, figures, due, ranked, today):
     """Raises unless the board's figures of the page's people are the
     baseline's: every metric's seven figures, the money due today and each
-    row's attainment."""
+    row's attainment and rank."""
     ours = page._day_figures(page.user_id, today, metrics.with_env(page.env).sudo())
     differ = []
     for user in page.user_id:
@@ -184,18 +217,12 @@ def _compare(page, metrics, figures, due, today):
             a, b = mine.get(metric_id, (0.0,) * 7), theirs.get(metric_id, (0.0,) * 7)
             if any(abs(x - y) > 0.005 for x, y in zip(a, b, strict=True)):
                 differ.append((user.login, metric_id, a, b))
-    weights = {metric.id: (metric.board_weight, metric.higher_is_better) for metric in metrics}
     for row in page:
-        expected = kpi.overall_attainment(
-            [
-                (weights[metric_id][0], values[0], values[1], weights[metric_id][1])
-                for metric_id, values in figures.get(row.user_id.id, {}).items()
-            ],
-            cap=row._attainment_cap(),
-        )[0]
-        expected = expected * 100 if expected is not None else 0.0
-        if abs(row.attainment - expected) > 0.005:
-            differ.append((row.user_id.login, "attainment", row.attainment, expected))
+        expected, rank = ranked[row.user_id.id]
+        if abs(row.attainment - expected) > 0.005 or row.rank != rank:
+            differ.append(
+                (row.user_id.login, "attainment, rank", row.attainment, row.rank, expected, rank)
+            )
         if abs(row.money_due_today - due.get(row.user_id.id, 0.0)) > 0.005:
             differ.append((row.user_id.login, "due", row.money_due_today, due.get(row.user_id.id)))
     if differ:
@@ -216,7 +243,10 @@ def run(bench):
     Fact = env["sales.kpi.fact"]
     Fact._store_facts(metrics, Fact._every_company(), today - timedelta(days=1))
     bench.settle()  # the plans' chatter too: not the board's work
-    users, tz = page.user_id, denv.company._sales_tz()
+    # the page's teams whole: a rank needs everybody of the team, also
+    # those the page cuts off (the board computes them too)
+    users = Board.search([("team_id", "in", page.team_id.ids)]).user_id
+    tz = denv.company._sales_tz()
     hand_env = env(context=dict(env.context, allowed_company_ids=denv.companies.ids))
 
     def board():
@@ -227,7 +257,7 @@ def run(bench):
 
     # a full page at scale; the whole department when smaller (20,000 leads)
     expected = min(PAGE, Board.search_count(domain))
-    if [row["id"] for row in board()] != page.ids or len(users) != expected:
+    if [row["id"] for row in board()] != page.ids or len(page) != expected:
         raise AssertionError(f"the director's first page should hold {expected} people")
     bench.cold()
     _compare(Board.browse(page.ids), metrics, *sql(), today)

@@ -4,10 +4,11 @@ the day.
 
 Every figure is computed for all rows at once through the batch APIs (one
 query for the targets of the month to date, today and tomorrow:
-``sales.kpi.plan._get_range_targets``; one for the facts of the days before
-today and one for today's: ``sales.kpi.metric._read_fact_parts``) plus one
-grouped query for the invoices due today, so opening a board costs the same
-number of queries for 3 people or 30. The team sees the ranking; money
+``sales.kpi.plan._get_range_targets``; one statement for the facts of the
+month's and the week's days before today and of today:
+``sales.kpi.metric._fact_parts_sql``) plus one grouped query for the
+invoices due today and one read of the people's names, so opening a board
+costs the same number of queries for 3 people or 30. The team sees the ranking; money
 figures are shown only to their owner, the team head and the director.
 
 Every fact opens the records behind it (``action_open_facts``): the domain
@@ -29,6 +30,21 @@ from ..engine import kpi
 PAYMENTS_METRIC = "sales_dept_org.kpi_metric_payments_received"
 # the pace's colour as a Bootstrap bar
 BAR_CLASSES = {"green": "bg-success", "amber": "bg-warning", "red": "bg-danger"}
+# what ``_compute_board`` sets, in the order it lists each row's values
+BOARD_COLUMNS = (
+    "date",
+    "currency_id",
+    "rank",
+    "attainment",
+    "attainment_capped",
+    "money_visible",
+    "money_target_today",
+    "money_due_today",
+    "money_plan_today",
+    "money_fact_today",
+    "money_plan_tomorrow",
+    "metrics_html",
+)
 
 
 class SalesKpiBoard(models.Model):
@@ -109,6 +125,7 @@ class SalesKpiBoard(models.Model):
                 "model_name",
                 "facts_stored_until",
                 "name",
+                "code",
                 "is_money",
                 "board_weight",
                 "higher_is_better",
@@ -126,43 +143,65 @@ class SalesKpiBoard(models.Model):
                 figures[row.id] = day_figures[row.user_id.id]
                 due[row.id] = day_due.get((row.user_id.id, today), 0.0)
                 days[row.id] = today
-        attainments, capped = {}, {}
-        weights = {metric: (metric.board_weight, metric.higher_is_better) for metric in metrics}
-        for row in rows:
-            attainments[row.id], capped[row.id] = kpi.overall_attainment(
-                [
-                    (weights[metric][0], plan, fact, weights[metric][1])
-                    for metric, (plan, fact, *_today) in figures[row.id].items()
-                ],
-                cap=row._attainment_cap(),
-            )
-        ranks = {}
-        for team in rows.team_id:
-            team_rows = rows.filtered(lambda row, team=team: row.team_id == team)
+        # everybody's name in one read (ranks break ties by name), before
+        # ranking team by team
+        names = dict(zip(rows.user_id.ids, rows.user_id.mapped("name"), strict=True))
+        weights = {metric.id: (metric.board_weight, metric.higher_is_better) for metric in metrics}
+        caps = {row.company_id: row._attainment_cap() for row in rows}
+        attainments, capped, ranks = {}, {}, {}
+        for team_rows in rows.grouped("team_id").values():
+            for row in team_rows:
+                attainments[row.id], capped[row.id] = kpi.overall_attainment(
+                    [
+                        (weights[metric.id][0], plan, fact, weights[metric.id][1])
+                        for metric, (plan, fact, *_today) in figures[row.id].items()
+                    ],
+                    cap=caps[row.company_id],
+                )
             ranks.update(
-                kpi.rank([(row.id, attainments[row.id], row.user_id.name) for row in team_rows])
+                kpi.rank(
+                    [(row.id, attainments[row.id], names[row.user_id.id]) for row in team_rows]
+                )
             )
         payments_id = self.env["ir.model.data"]._xmlid_to_res_id(
             PAYMENTS_METRIC, raise_if_not_found=False
         )
         payments = metrics.browse(payments_id) if payments_id in metrics.ids else None
         render = self._metrics_renderer(metrics)
+        visible_rows = self._money_visible_rows()
+        default_currency = self.env.company.currency_id
+        nothing = (0.0,) * 7
+        columns = {name: [] for name in BOARD_COLUMNS}
         for row in self:
-            visible = row._money_visible()
-            money = figures[row.id].get(payments, (0.0,) * 7) if visible else (0.0,) * 7
-            row.date = days[row.id]
-            row.currency_id = row.company_id.currency_id or self.env.company.currency_id
-            row.rank = ranks.get(row.id, 0)
+            visible = row.id in visible_rows
+            money = figures[row.id].get(payments, nothing) if visible else nothing
+            currency = row.company_id.currency_id or default_currency
             value = attainments[row.id]
-            row.attainment = value * 100 if value is not None else 0.0
-            row.attainment_capped = capped.get(row.id, False)
-            row.money_visible = visible
-            row.money_target_today = money[2]
-            row.money_due_today = due[row.id] if visible else 0.0
-            row.money_plan_today = row.money_target_today + row.money_due_today
-            row.money_fact_today = money[3]
-            row.money_plan_tomorrow = money[4]
-            row.metrics_html = render(figures[row.id], visible, row.currency_id)
+            target_today = currency.round(money[2])
+            due_today = currency.round(due[row.id]) if visible else 0.0
+            for name, cell in zip(
+                BOARD_COLUMNS,
+                (
+                    days[row.id],
+                    currency.id,
+                    ranks.get(row.id, 0),
+                    value * 100 if value is not None else 0.0,
+                    capped.get(row.id, False),
+                    visible,
+                    target_today,
+                    due_today,
+                    currency.round(target_today + due_today),
+                    currency.round(money[3]),
+                    currency.round(money[4]),
+                    render(figures[row.id], visible, currency) or None,  # as Html keeps False
+                ),
+                strict=True,
+            ):
+                columns[name].append(cell)
+        # the columns straight into the cache: the values are already what
+        # the fields keep, and a board sets thousands of them
+        for name, values in columns.items():
+            self.env.cache.update(self, self._fields[name], values)
 
     @api.depends("member_id", "team_darwin")
     @api.depends_context("lang")
@@ -181,9 +220,9 @@ class SalesKpiBoard(models.Model):
     def _day_figures(self, users, today, metrics):
         """{user id: {metric: (plan MTD, fact MTD, plan today, fact today, plan
         tomorrow, plan WTD, fact WTD)}} of the month and the week (from
-        Monday) up to ``today``: one query for the targets, one for the facts
-        of the month's days before today and one for the week's (stored by
-        the nightly cron), one for today's (live). The metrics' settings are
+        Monday) up to ``today``: one query for the targets, one statement for
+        the facts of the month's and the week's days before today (stored by
+        the nightly cron) and of today's (live). The metrics' settings are
         read once: the loops run people x metrics."""
         tomorrow, yesterday = today + timedelta(days=1), today - timedelta(days=1)
         month_start, week_start = today.replace(day=1), kpi.week_start(today)
@@ -191,11 +230,11 @@ class SalesKpiBoard(models.Model):
             users,
             [(month_start, today), (today, today), (tomorrow, tomorrow), (week_start, today)],
         )
-        facts_before = metrics._read_fact_parts(users, month_start, yesterday)
-        facts_week = {}
-        if today.weekday():  # on a Monday the week before today is empty: no query
-            facts_week = metrics._read_fact_parts(users, week_start, yesterday)
-        facts_today = metrics._read_fact_parts(users, today, today)
+        # on the 1st the month before today is empty, on a Monday the week:
+        # no query for them
+        facts_before, facts_week, facts_today = self._read_periods(
+            metrics, users, [(month_start, yesterday), (week_start, yesterday), (today, today)]
+        )
         nothing = (0.0, 0)
         figures = defaultdict(dict)
         for metric in metrics:
@@ -218,6 +257,26 @@ class SalesKpiBoard(models.Model):
                     kpi.fact_value(week[0] + done_today[0], week[1] + done_today[1], average),
                 )
         return figures
+
+    @api.model
+    def _read_periods(self, metrics, users, periods):
+        """[{(metric_id, user_id): (amount, count)} of each (first day, last
+        day) of ``periods``]: ``_read_fact_parts`` of each, all sent as one
+        statement (one round trip, whatever the number of periods)."""
+        queries = [
+            SQL("SELECT %s AS period, facts.* FROM (%s) AS facts", index, query)
+            for index, (date_from, date_to) in enumerate(periods)
+            if (query := metrics._fact_parts_sql(users, date_from, date_to))
+        ]
+        parts = [defaultdict(lambda: [0.0, 0]) for _period in periods]
+        if queries:
+            for index, metric_id, user_id, _day, _company, amount, count in self.env.execute_query(
+                SQL(" UNION ALL ").join(queries)
+            ):
+                sums = parts[index][metric_id, user_id]
+                sums[0] += amount
+                sums[1] += count
+        return [{key: tuple(value) for key, value in period.items()} for period in parts]
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -415,12 +474,16 @@ class SalesKpiBoard(models.Model):
         return cap / 100 if cap else None
 
     def _money_visible(self):
+        self.ensure_one()
+        return bool(self._money_visible_rows())
+
+    def _money_visible_rows(self):
+        """The ids of the rows whose money the user sees: their own, their
+        team's as its head, everybody's as the director."""
         user = self.env.user
-        return (
-            self.user_id == user
-            or self.team_id.user_id == user
-            or user.has_group("sales_dept_org.group_sales_dept_director")
-        )
+        if user.has_group("sales_dept_org.group_sales_dept_director"):
+            return set(self.ids)
+        return {row.id for row in self if user in (row.user_id, row.team_id.user_id)}
 
     def _metrics_renderer(self, metrics):
         """render(figures, money_visible, currency) -> the plan and fact table of
@@ -428,72 +491,93 @@ class SalesKpiBoard(models.Model):
         "fact / plan" over a bar coloured against that pace (green on or over
         it, amber from 80%, red under), then tomorrow's plan. Each fact is a
         link to the records behind it (``action_open_facts``, through the
-        board's figures widget). The labels, the metrics' names and each
-        currency's formatter are made once per board, not once per row and
-        cell. ``figures``: {metric: 7 figures}, in the metrics' order."""
+        board's figures widget). The labels, the metrics' names, each
+        currency's formatter and each figure's text are made once per board,
+        not once per row and cell. ``figures``: {metric: 7 figures}, in the
+        metrics' order."""
         labels = {period: escape(label) for period, label in self._period_labels().items()}
         # what a metric's cells need, made once per board: its header, the
-        # opening tag of each period's cell, the link's data, money, direction
-        # (one lookup per metric and row, not one per cell)
+        # opening tag of each period's cell (today, week, month and tomorrow,
+        # the facts' with their link), money, direction
         kinds = {}
         for metric in metrics:
             code = escape(metric.code)
-            kinds[metric] = (
+            kinds[metric.id] = (
                 f'<th class="text-end text-nowrap" data-metric="{code}">{escape(metric.name)}</th>',
-                {
-                    period: f'<td class="text-end text-nowrap" data-metric="{code}" '
+                *(
+                    f'<td class="text-end text-nowrap" data-metric="{code}" '
                     f'data-period="{period}">'
                     f'<a href="#" class="o_sales_kpi_fact" data-metric-id="{metric.id}" '
                     f'data-period="{period}">'
                     for period in ("today", "week", "month")
-                },
+                ),
+                f'<td class="text-end text-nowrap" data-metric="{code}" data-period="tomorrow">',
                 metric.is_money,
                 metric.higher_is_better,
             )
-        tomorrow = {
-            metric: f'<td class="text-end text-nowrap" data-metric="{escape(metric.code)}" '
-            'data-period="tomorrow">'
-            for metric in metrics
-        }
-        formatters = {}  # currency id -> format(metric, value), escaped
+        # a figure's text depends on the currency and the metric's kind
+        # (money, average or count) only, and a cell's on that and the
+        # direction: each text and each cell is made once per board
+        kind_of = {metric.id: (metric.is_money, metric.measure == "average") for metric in metrics}
+        formatters, texts, cells = {}, {}, {}
 
-        def cell(opening, higher, figure, fact, plan):
-            reached = kpi.attainment(plan, fact, higher)
-            pace = kpi.pace(reached)
-            bar = (
-                f'<div class="progress" style="height: 4px;" data-pace="{pace}">'
-                f'<div class="progress-bar {BAR_CLASSES[pace]}" '
-                f'style="width: {min(reached, 1) * 100:.0f}%;"></div></div>'
-                if pace
-                else ""
-            )
-            return f"{opening}{figure(fact)} / {figure(plan)}</a>{bar}</td>"
+        def texts_of(currency, metric):
+            """text(value) -> the escaped figure, each value formatted once."""
+            key = (currency.id, kind_of[metric.id])
+            if key not in texts:
+                if currency.id not in formatters:
+                    formatters[currency.id] = metrics._value_formatter(currency)
+                format_value, made = formatters[currency.id], {}
+
+                def text(value):
+                    if value not in made:
+                        made[value] = escape(format_value(metric, value))
+                    return made[value]
+
+                texts[key] = text
+            return texts[key]
+
+        def cell(opening, text, higher, fact, plan):
+            """The cell of a fact after its opening tag: "fact / plan" and the
+            bar of the pace."""
+            key = (text, higher, fact, plan)
+            if key not in cells:
+                reached = kpi.attainment(plan, fact, higher)
+                pace = kpi.pace(reached)
+                bar = (
+                    f'<div class="progress" style="height: 4px;" data-pace="{pace}">'
+                    f'<div class="progress-bar {BAR_CLASSES[pace]}" '
+                    f'style="width: {min(reached, 1) * 100:.0f}%;"></div></div>'
+                    if pace
+                    else ""
+                )
+                cells[key] = f"{text(fact)} / {text(plan)}</a>{bar}</td>"
+            return opening + cells[key]
 
         def render(figures, money_visible, currency):
-            if currency.id not in formatters:
-                formatter = metrics._value_formatter(currency)
-                formatters[currency.id] = lambda metric, value: escape(formatter(metric, value))
-            text = formatters[currency.id]
-            header, lines = [], {period: [] for period in labels}
+            header, today, week, month, tomorrow = [], [], [], [], []
             for metric, values in figures.items():
-                head, opens, is_money, higher = kinds[metric]
+                head, opens_today, opens_week, opens_month, opens_tomorrow, is_money, higher = (
+                    kinds[metric.id]
+                )
                 if is_money and not money_visible:
                     continue
                 plan, fact, plan_today, fact_today, plan_tomorrow, plan_week, fact_week = values
-
-                def figure(value, metric=metric):
-                    return text(metric, value)
-
+                text = texts_of(currency, metric)
                 header.append(head)
-                lines["today"].append(cell(opens["today"], higher, figure, fact_today, plan_today))
-                lines["week"].append(cell(opens["week"], higher, figure, fact_week, plan_week))
-                lines["month"].append(cell(opens["month"], higher, figure, fact, plan))
-                lines["tomorrow"].append(f"{tomorrow[metric]}{figure(plan_tomorrow)}</td>")
+                today.append(cell(opens_today, text, higher, fact_today, plan_today))
+                week.append(cell(opens_week, text, higher, fact_week, plan_week))
+                month.append(cell(opens_month, text, higher, fact, plan))
+                tomorrow.append(f"{opens_tomorrow}{text(plan_tomorrow)}</td>")
             if not header:
                 return False
             body = "".join(
                 f'<tr><th class="text-muted fw-normal">{labels[period]}</th>{"".join(cells)}</tr>'
-                for period, cells in lines.items()
+                for period, cells in zip(
+                    ("today", "week", "month", "tomorrow"),
+                    (today, week, month, tomorrow),
+                    strict=True,
+                )
             )
             # every piece above is escaped: names, codes, amounts and labels
             return Markup(

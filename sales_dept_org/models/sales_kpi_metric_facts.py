@@ -50,11 +50,23 @@ class SalesKpiMetric(models.Model):
         """{key: (amount, count)}: the sums that add up over days and people
         (an average is amount/count only at the end). ``users`` None: everybody
         credited (the money report)."""
+        query = self._fact_parts_sql(users, date_from, date_to, group_by_day)
+        parts = defaultdict(lambda: [0.0, 0])
+        rows = self.env.execute_query(query) if query else []
+        for metric_id, user_id, day, _company_id, amount, count in rows:
+            key = (metric_id, user_id, day) if group_by_day else (metric_id, user_id)
+            parts[key][0] += amount
+            parts[key][1] += count
+        return {key: tuple(value) for key, value in parts.items()}
+
+    def _fact_parts_sql(self, users, date_from, date_to, group_by_day=False):
+        """The statement of ``_read_fact_parts``, rows of (metric_id, user_id,
+        day, company_id, amount, count), or None when nothing is to be read.
+        A caller reading several periods sends theirs as one statement."""
         if (users is not None and not users) or not self or date_from > date_to:
-            return {}
-        # rows of (metric_id, user_id, day, company_id, amount, count), one
-        # grouped query for the stored days of all metrics and one per metric
-        # for its live days, all sent as one statement: one round trip
+            return None
+        # one grouped query for the stored days of all metrics and one per
+        # metric for its live days, all sent as one statement: one round trip
         queries = []
         stored = self.filtered(lambda m: m.facts_stored_until and m.facts_stored_until >= date_from)
         if stored:
@@ -68,13 +80,7 @@ class SalesKpiMetric(models.Model):
             select = metric._source_sql(users, live_from, date_to, by_day=group_by_day)
             if select:
                 queries.append(SQL("SELECT %s, source.* FROM (%s) AS source", metric.id, select))
-        parts = defaultdict(lambda: [0.0, 0])
-        rows = self.env.execute_query(SQL(" UNION ALL ").join(queries)) if queries else []
-        for metric_id, user_id, day, _company_id, amount, count in rows:
-            key = (metric_id, user_id, day) if group_by_day else (metric_id, user_id)
-            parts[key][0] += amount
-            parts[key][1] += count
-        return {key: tuple(value) for key, value in parts.items()}
+        return SQL(" UNION ALL ").join(queries) if queries else None
 
     def _stored_facts_sql(self, users, date_from, date_to, by_day):
         """The grouped query of these metrics' stored days (each metric's own,

@@ -271,6 +271,34 @@ class TestKpiBoard(KpiCommon):
         self.assertEqual(fields["attainment"]["aggregator"], "avg")
         self.assertEqual(fields["money_fact_today"]["aggregator"], "sum")
 
+    def figures_read(self, read):
+        """The people whose figures ``read()`` computes, each call of
+        ``_day_figures`` (the one reading of the targets and facts)."""
+        board_class = type(self.Board)
+        with patch.object(
+            board_class, "_day_figures", autospec=True, side_effect=board_class._day_figures
+        ) as figures:
+            self.env.invalidate_all()
+            read()
+        return [call.args[1] for call in figures.call_args_list]
+
+    @users("sdo_head")
+    def test_grouped_views_compute_each_team_once(self):
+        """The pivot (by team, then person), the graph and the list grouped by
+        team read the figures of North's three people once, whatever the
+        aggregates and groups asked."""
+        north = self.user_hunter | self.user_closer | self.user_farmer
+        domain = [("team_id", "=", self.team_north.id)]
+        measures = ["rank:min", "attainment:avg", "money_fact_today:sum", "money_plan_today:sum"]
+        Board = self.env["sales.kpi.board"]
+        for label, read in (
+            ("pivot", lambda: self.team_totals(["team_id", "user_id"])),
+            ("graph", lambda: Board.read_group(domain, ["attainment:avg"], ["user_id"])),
+            ("list", lambda: Board.web_read_group(domain, measures, ["team_id"])),
+        ):
+            with self.subTest(label):
+                self.assertEqual(self.figures_read(read), [north])
+
     @users("sdo_hunter")
     def test_pivot_hides_others_money(self):
         [team] = self.team_totals()
