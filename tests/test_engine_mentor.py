@@ -2,9 +2,7 @@
 
 from decimal import Decimal as D
 
-import pytest
-
-from sales_dept_org.engine.pay import check_mentor_share, mentor_pay, split_target
+from sales_dept_org.engine.pay import mentor_pay, split_target
 
 
 def test_mentor_pay_at_80_and_120_percent():
@@ -33,17 +31,3 @@ def test_mentor_pay_rounds_to_the_cent():
 def test_no_plan_pays_nothing_and_zero_attainment_pays_zero():
     assert mentor_pay(D(3600), D(10), None) is None
     assert mentor_pay(D(3600), D(10), D(0)) == D("0.00")
-
-
-@pytest.mark.parametrize(
-    ("share", "errors"),
-    [
-        (D(0), []),
-        (D(10), []),
-        (D(100), []),
-        (D(-1), ["The mentor share lies between 0% and 100% (-1%)."]),
-        (D("100.5"), ["The mentor share lies between 0% and 100% (100.5%)."]),
-    ],
-)
-def test_check_mentor_share(share, errors):
-    assert check_mentor_share(share) == errors

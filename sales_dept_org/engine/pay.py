@@ -348,12 +348,6 @@ def share_of_target(amount, target):
 # ----------------------------------------------------------------------
 # mentors: a share of the trainee's target bonus, tied to the trainee
 # ----------------------------------------------------------------------
-def check_mentor_share(share):
-    if not ZERO <= share <= HUNDRED:
-        return [f"The mentor share lies between 0% and 100% ({pct(share)}%)."]
-    return []
-
-
 def mentor_pay(bonus_target, share, attainment, cap=None, digits=2):
     """What a mentor earns for one trainee in a month, or None when the
     trainee has no plan that month (``attainment`` None): nothing is paid.

@@ -66,3 +66,5 @@ from . import test_instant_tours
 from . import test_contest
 from . import test_contest_tour
 from . import test_contest_demo
+from . import test_mentor_pay
+from . import test_mentor_adaptation
