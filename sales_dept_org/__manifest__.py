@@ -78,6 +78,7 @@
         "demo/sales_dept_demo.xml",
         "demo/sales_reports_demo.xml",
         "demo/sales_bonus_demo.xml",
+        "demo/sales_mentors_demo.xml",
         "demo/sales_calls_demo.xml",
     ],
 }

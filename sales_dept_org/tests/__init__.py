@@ -68,3 +68,4 @@ from . import test_contest_tour
 from . import test_contest_demo
 from . import test_mentor_pay
 from . import test_mentor_adaptation
+from . import test_mentor_demo
