@@ -31,6 +31,7 @@
         "data/sales_darwin_data.xml",
         "data/sales_activity_norm_data.xml",
         "data/sales_contest_data.xml",
+        "data/mail_activity_plan_data.xml",
         "views/sales_stage_override_wizard_views.xml",
         "views/sales_organisation_check_views.xml",
         "views/sales_abcxyz_migration_views.xml",
@@ -46,6 +47,7 @@
         "views/crm_team_member_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_config_settings_breakdown_views.xml",
+        "views/res_config_settings_mentor_views.xml",
         "views/sales_darwin_band_views.xml",
         "views/sales_activity_norm_views.xml",
         "views/sales_abcxyz_snapshot_views.xml",
@@ -76,6 +78,7 @@
         "demo/sales_dept_demo.xml",
         "demo/sales_reports_demo.xml",
         "demo/sales_bonus_demo.xml",
+        "demo/sales_mentors_demo.xml",
         "demo/sales_calls_demo.xml",
     ],
 }

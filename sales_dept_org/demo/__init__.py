@@ -6,3 +6,4 @@ from . import sales_dept_demo_pay
 from . import sales_dept_demo_calls
 from . import sales_dept_demo_plan_breakdown
 from . import sales_dept_demo_contests
+from . import sales_dept_demo_mentors

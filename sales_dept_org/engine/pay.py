@@ -21,6 +21,7 @@ Two views of a scheme help whoever designs one: :func:`simulate` (the pay of
 a person at target pay at a few attainments) and :func:`three_times` (the
 article's "three times more" rule). :func:`share_of_target` measures a
 month's payout against the target pay, for the sheet's extreme payout flag.
+:func:`mentor_pay` is what a mentor earns for one trainee.
 """
 
 from dataclasses import dataclass
@@ -342,3 +343,27 @@ def share_of_target(amount, target):
     if target <= 0:
         return None
     return Decimal(amount) * HUNDRED / Decimal(target)
+
+
+# ----------------------------------------------------------------------
+# mentors: a share of the trainee's target bonus, tied to the trainee
+# ----------------------------------------------------------------------
+def mentor_pay(bonus_target, share, attainment, cap=None, digits=2):
+    """What a mentor earns for one trainee in a month, or None when the
+    trainee has no plan that month (``attainment`` None): nothing is paid.
+
+    ``bonus_target`` is the trainee's target bonus (their scheme's target pay
+    times its bonus share), ``share`` the company's mentor share in percent,
+    ``attainment`` the trainee's overall attainment of the month in percent
+    (the board's: every metric with a plan, by board weight) and ``cap`` the
+    trainee's scheme cap in percent (None: uncapped):
+
+        mentor pay = bonus target * share / 100 * min(attainment, cap) / 100
+
+    A trainee at plan pays the mentor exactly the share of their target bonus;
+    at 80% four fifths of it; above plan more, up to the cap.
+    """
+    if attainment is None:
+        return None
+    reached = attainment if cap is None else min(attainment, cap)
+    return to_cents(Decimal(bonus_target) * share / HUNDRED * reached / HUNDRED, digits)

@@ -57,3 +57,7 @@ from . import sales_call_review
 from . import res_company_breakdown
 from . import res_config_settings_breakdown
 from . import sales_contest
+from . import res_company_mentor
+from . import res_config_settings_mentor
+from . import mail_activity_plan_template
+from . import sales_bonus_sheet_mentor

@@ -12,3 +12,4 @@ class HrEmployeePublic(models.Model):
     is_trainee = fields.Boolean(readonly=True)
     mentor_id = fields.Many2one("hr.employee.public", readonly=True)
     adaptation_end_date = fields.Date(readonly=True)
+    adaptation_started_on = fields.Date("Adaptation plan started", readonly=True)

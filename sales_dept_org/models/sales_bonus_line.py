@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import create_unique_index
+from odoo.tools.sql import drop_index
 
 from .hr_employee import SALES_ROLES
 
@@ -7,7 +8,8 @@ LOCKED_STATES = ("confirmed", "exported")
 
 
 class SalesBonusLine(models.Model):
-    """One person's pay in a monthly sheet, or a clawback correcting a locked month.
+    """One person's pay in a monthly sheet, a clawback correcting a locked
+    month, or a mentor's pay for one trainee.
 
     Every figure is a snapshot taken when the sheet was computed: editing the
     scheme later never changes a computed month.
@@ -24,7 +26,9 @@ class SalesBonusLine(models.Model):
     date_from = fields.Date("Month", related="sheet_id.date_from", store=True)
     state = fields.Selection(related="sheet_id.state", store=True, string="Sheet state")
     line_type = fields.Selection(
-        [("pay", "Pay"), ("clawback", "Clawback")], required=True, default="pay"
+        [("pay", "Pay"), ("clawback", "Clawback"), ("mentor", "Mentor")],
+        required=True,
+        default="pay",
     )
     employee_id = fields.Many2one("hr.employee", required=True, index=True)
     user_id = fields.Many2one("res.users", string="Salesperson", index=True)
@@ -75,6 +79,11 @@ class SalesBonusLine(models.Model):
         index="btree_not_null",
         help="The line of a confirmed month whose bonus this clawback corrects.",
     )
+    trainee_id = fields.Many2one(
+        "hr.employee",
+        index="btree_not_null",
+        help="The trainee whose attainment this mentor line pays a share of.",
+    )
     scheme_snapshot = fields.Json(groups="sales_dept_org.group_sales_dept_head")
     vals_digest = fields.Char(readonly=True, copy=False, groups="base.group_system")
 
@@ -104,13 +113,22 @@ class SalesBonusLine(models.Model):
 
     def _auto_init(self):
         result = super()._auto_init()
-        # One pay line per person and one clawback per corrected line in a sheet:
-        # two computations racing can never leave duplicates behind.
+        # One pay line per person, one clawback per corrected line and one
+        # mentor line per trainee in a sheet: two computations racing can
+        # never leave duplicates behind. (The index before mentors lacked
+        # the trainee: replaced.)
+        drop_index(self.env.cr, "sales_bonus_line_unique_person", self._table)
         create_unique_index(
             self.env.cr,
-            "sales_bonus_line_unique_person",
+            "sales_bonus_line_unique_person_trainee",
             self._table,
-            ["sheet_id", "employee_id", "line_type", "COALESCE(origin_line_id, 0)"],
+            [
+                "sheet_id",
+                "employee_id",
+                "line_type",
+                "COALESCE(origin_line_id, 0)",
+                "COALESCE(trainee_id, 0)",
+            ],
         )
         return result
 

@@ -1,7 +1,8 @@
 """sales.bonus.sheet: computing a month. Everyone's plan and fact of the
 month read in batches, one pay line per person through the engine
 (``engine/pay.py``: fixed, soft and bonus parts, tiers, cap), the clawbacks
-of locked months added (``sales_bonus_sheet_clawback.py``), and the lines
+of locked months added (``sales_bonus_sheet_clawback.py``), the mentors'
+lines (``sales_bonus_sheet_mentor.py``), and the lines
 written so that computing twice leaves the same records."""
 
 import hashlib
@@ -54,6 +55,7 @@ class SalesBonusSheet(models.Model):
         }
         vals_list = [self._prepare_pay_line_vals(employee, context) for employee in employees]
         vals_list += self._prepare_clawback_vals()
+        vals_list += self._prepare_mentor_vals(context)
         # the state first, rewritten only when it changes: the new lines are
         # then written with the sheet's state, and a change recomputes the
         # state of the lines already there
@@ -311,17 +313,25 @@ class SalesBonusSheet(models.Model):
         Line = self.env["sales.bonus.line"]
         current = Line.search_fetch(
             [("sheet_id", "=", self.id)],
-            ["employee_id", "line_type", "origin_line_id", "vals_digest"],
+            ["employee_id", "line_type", "origin_line_id", "trainee_id", "vals_digest"],
             order="id",
         )
         existing = {
-            (line.employee_id.id, line.line_type, line.origin_line_id.id): line for line in current
+            self._line_key(
+                line.employee_id.id, line.line_type, line.origin_line_id.id, line.trainee_id.id
+            ): line
+            for line in current
         }
         to_create = []
         for vals in vals_list:
             full = dict(self._blank_line_vals(), **vals)
             digest = self._line_digest(full)
-            key = (vals["employee_id"], vals["line_type"], vals.get("origin_line_id") or False)
+            key = self._line_key(
+                vals["employee_id"],
+                vals["line_type"],
+                vals.get("origin_line_id"),
+                vals.get("trainee_id"),
+            )
             line = existing.pop(key, None)
             if not line:
                 to_create.append(dict(full, vals_digest=digest))
@@ -367,15 +377,22 @@ class SalesBonusSheet(models.Model):
             for vals in vals_list
         ]
         ids = {
-            (employee_id, line_type, origin_id or False): line_id
-            for line_id, employee_id, line_type, origin_id in self._insert_rows(
-                Line, rows, SQL("id, employee_id, line_type, origin_line_id")
+            self._line_key(*key): line_id
+            for line_id, *key in self._insert_rows(
+                Line, rows, SQL("id, employee_id, line_type, origin_line_id, trainee_id")
             )
         }
         metric_rows = []
         for vals in vals_list:
             line_vals = {
-                "line_id": ids[vals["employee_id"], vals["line_type"], vals["origin_line_id"]],
+                "line_id": ids[
+                    self._line_key(
+                        vals["employee_id"],
+                        vals["line_type"],
+                        vals["origin_line_id"],
+                        vals["trainee_id"],
+                    )
+                ],
                 "company_id": self.company_id.id,
                 "user_id": vals.get("user_id") or False,
                 "team_id": vals.get("team_id") or False,
@@ -427,6 +444,12 @@ class SalesBonusSheet(models.Model):
         return self.env.cr.fetchall()
 
     @api.model
+    def _line_key(self, employee_id, line_type, origin_id, trainee_id):
+        """What tells a sheet's lines apart (its unique index): the person,
+        the kind, the corrected line of a clawback, the trainee of a mentor line."""
+        return employee_id, line_type, origin_id or False, trainee_id or False
+
+    @api.model
     def _line_digest(self, vals):
         """A fingerprint of what a computation produced for a line: an unchanged
         line is recognised without comparing it field by field."""
@@ -437,6 +460,7 @@ class SalesBonusSheet(models.Model):
     def _blank_line_vals(self):
         return {
             "origin_line_id": False,
+            "trainee_id": False,
             "scheme_id": False,
             "scheme_snapshot": False,
             "target_pay": 0.0,

@@ -211,7 +211,8 @@ class SalesBonusSheetXlsx(models.AbstractModel):
     def _person_rows(self, lines, attainments):
         """One dict per line, in the lines' order."""
         roles = dict(lines._fields["sales_role"]._description_selection(lines.env))
-        clawback = self.env._("Clawback")
+        # a clawback or a mentor line shows its kind where a pay line shows the role
+        kinds = dict(lines._fields["line_type"]._description_selection(lines.env))
         columns = {key: lines.mapped(name) for key, name in LINE_FIELDS.items()}
         per_pay_line = {
             key: lines.mapped(key) for key in ("target_pay", "discipline_score", "bonus_payout")
@@ -233,7 +234,7 @@ class SalesBonusSheetXlsx(models.AbstractModel):
             )
             row.update(
                 employee=line.employee_id.name,
-                role=roles.get(role, "") if is_pay else clawback,
+                role=roles.get(role, "") if is_pay else kinds[line_type],
                 note=note or "",
                 attainments=attainments.get(line.id, {}),
             )
