@@ -1,6 +1,6 @@
 # The two commands a newcomer needs are `make demo` and `make test` (see README.md).
 # The work is done by scripts/sdo; these targets only name it.
-.PHONY: demo test test-engine lint bench bench-calendar bench-load pot wheel clean odoo-update
+.PHONY: demo test test-engine lint bench bench-calendar bench-load bench-upgrade pot wheel clean odoo-update
 
 demo:  ## serve Odoo with the demo department on http://localhost:8069
 	@scripts/sdo demo
@@ -22,6 +22,9 @@ bench-calendar:  ## the day-dependent benchmarks as on the 1st, 15th and last da
 
 bench-load:  ## two Odoo servers, 20 JSON-RPC sessions and the jobs at once (BENCH_LEADS, default 100000)
 	@scripts/sdo bench-load
+
+bench-upgrade:  ## the first release with generated data, upgraded to this tree and compared (BENCH_LEADS, default 100000)
+	@scripts/sdo bench-upgrade
 
 pot:  ## regenerates sales_dept_org/i18n/sales_dept_org.pot (installs the addon in <prefix>_i18n)
 	@scripts/sdo i18n
