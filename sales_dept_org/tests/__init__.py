@@ -66,3 +66,4 @@ from . import test_instant_tours
 from . import test_contest
 from . import test_contest_tour
 from . import test_contest_demo
+from . import test_demo_plan_breakdown
