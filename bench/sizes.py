@@ -3,6 +3,10 @@
 Pure Python (no Odoo), so the plain pytest suite checks it. At 1,000,000
 leads: 1,000 salespeople in 167 teams of six plus their heads, two companies,
 100,000 customers; the sales and invoice steps scale the same way.
+
+``BENCH_TEAMS`` sets the number of teams apart from the leads: a department
+of 167 teams with 100,000 leads has the people of the 1,000,000-lead one with
+a tenth of the leads each.
 """
 
 import math
@@ -30,10 +34,17 @@ class Sizes:
         return self.teams * TEAM_MEMBERS
 
 
-def department_sizes(leads):
+def department_sizes(leads, teams=None):
+    """The department of ``leads`` leads; ``teams`` teams when given, otherwise
+    as many as give each salesperson about ``LEADS_PER_SALESPERSON`` leads."""
     if leads < 1:
         raise ValueError("a department needs at least one lead")
-    teams = max(1, math.ceil(leads / LEADS_PER_SALESPERSON / TEAM_MEMBERS))
+    if teams is None:
+        teams = max(1, math.ceil(leads / LEADS_PER_SALESPERSON / TEAM_MEMBERS))
+    elif teams < 1:
+        raise ValueError("a department needs at least one team")
+    elif teams > leads:
+        raise ValueError(f"{teams:,} teams need at least as many leads, not {leads:,}")
     return Sizes(
         leads=leads,
         teams=teams,
@@ -41,6 +52,16 @@ def department_sizes(leads):
         # every team keeps a few customers of its own even in a tiny department
         customers=max(teams * 5, leads // LEADS_PER_CUSTOMER),
     )
+
+
+def teams_from_env(environ):
+    """The number of teams ``BENCH_TEAMS`` asks for, or None when it is unset or empty."""
+    value = environ.get("BENCH_TEAMS", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"BENCH_TEAMS must be a whole number of teams above zero, not {value!r}")
+    return int(value)
 
 
 def team_roles(team_index):

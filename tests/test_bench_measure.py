@@ -3,7 +3,7 @@
 import pytest
 
 from bench import measure
-from bench.sizes import department_sizes, team_company, team_roles
+from bench.sizes import department_sizes, team_company, team_roles, teams_from_env
 
 
 def test_line_ok_when_ratio_at_or_below_target():
@@ -62,6 +62,29 @@ def test_sizes_of_a_tiny_department():
     assert sizes.customers == 200  # one customer per 10 leads, at least 5 per team
     with pytest.raises(ValueError):
         department_sizes(0)
+
+
+def test_sizes_with_the_number_of_teams_set():
+    # the people of the 1,000,000-lead department with a tenth of the leads each
+    sizes = department_sizes(100_000, teams=167)
+    assert (sizes.teams, sizes.salespeople, sizes.companies) == (167, 1_002, 2)
+    assert sizes.customers == 10_000  # one per 10 leads; 167 teams x 5 = 835 is less
+    # unset: scaled from the leads, 100,000 / 1,000 per person / 6 per team
+    assert department_sizes(100_000).teams == 17
+    assert department_sizes(500, teams=200).customers == 1_000  # at least 5 per team
+    with pytest.raises(ValueError, match="at least one team"):
+        department_sizes(1_000, teams=0)
+    with pytest.raises(ValueError, match="168 teams need at least as many leads, not 167"):
+        department_sizes(167, teams=168)
+
+
+def test_teams_read_from_bench_teams():
+    assert teams_from_env({}) is None
+    assert teams_from_env({"BENCH_TEAMS": " "}) is None
+    assert teams_from_env({"BENCH_TEAMS": "167"}) == 167
+    for wrong in ("0", "-3", "1e3", "many"):
+        with pytest.raises(ValueError, match=f"BENCH_TEAMS must be a whole number .*'{wrong}'"):
+            teams_from_env({"BENCH_TEAMS": wrong})
 
 
 def test_team_shapes():

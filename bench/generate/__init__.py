@@ -19,6 +19,7 @@ Adding a step (see bench/README.md)::
 """
 
 import json
+import os
 import time
 from dataclasses import dataclass
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from odoo.tools import SQL
 
 from . import bulk
-from ..sizes import department_sizes
+from ..sizes import department_sizes, teams_from_env
 
 MARKER_KEY = "sales_dept_org.bench_data"
 
@@ -120,7 +121,7 @@ def _write_marker(env, marker):
     env["ir.config_parameter"].sudo().set_param(MARKER_KEY, json.dumps(marker))
 
 
-def _check_reusable(cr, marker, lead_count, day):
+def _check_reusable(cr, marker, lead_count, teams, day):
     if marker is None:
         cr.execute(SQL("SELECT EXISTS (SELECT 1 FROM crm_lead)"))
         if cr.fetchone()[0]:
@@ -139,6 +140,13 @@ def _check_reusable(cr, marker, lead_count, day):
         raise StaleData(
             f"this database holds benchmark data for {marker['leads']:,} leads, not "
             f"{lead_count:,}: use a fresh database (make bench rebuilds it)"
+        )
+    # a marker written before BENCH_TEAMS holds teams scaled from the leads
+    if marker.get("teams", department_sizes(lead_count).teams) != teams:
+        raise StaleData(
+            f"this database holds benchmark data for "
+            f"{marker.get('teams') or department_sizes(lead_count).teams:,} teams, not "
+            f"{teams:,}: use a fresh database (make bench rebuilds it)"
         )
     changed = [
         step.name
@@ -163,22 +171,38 @@ def _sync_cloned(gen):
 
 
 def ensure_data(registry, lead_count):
-    """Generates the department for ``lead_count`` leads, or reuses what is there.
-    Each step commits on its own, so an interrupted run resumes where it stopped."""
+    """Generates the department for ``lead_count`` leads (and ``BENCH_TEAMS``
+    teams, when set), or reuses what is there. Each step commits on its own, so
+    an interrupted run resumes where it stopped."""
     from odoo import SUPERUSER_ID, api, fields
 
+    sizes = department_sizes(lead_count, teams_from_env(os.environ))
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         marker = read_marker(cr)
         day = fields.Date.to_string(fields.Date.today())  # the set clock's, if any
-        _check_reusable(cr, marker, lead_count, day)
-        marker = marker or {"leads": lead_count, "day": day, "steps": {}, "state": {}}
-        gen = Generation(env, department_sizes(lead_count), marker["state"])
+        _check_reusable(cr, marker, lead_count, sizes.teams, day)
+        marker = marker or {
+            "leads": lead_count,
+            "teams": sizes.teams,
+            "day": day,
+            "steps": {},
+            "state": {},
+        }
+        gen = Generation(env, sizes, marker["state"])
         pending = [s for s in STEPS if s.name not in marker["steps"]]
         if not any(s.applies(gen) for s in pending):
-            print(f"Benchmark data for {lead_count:,} leads is in place (reused).", flush=True)
+            print(
+                f"Benchmark data for {lead_count:,} leads in {sizes.teams:,} teams"
+                " is in place (reused).",
+                flush=True,
+            )
             return False
-        print(f"Generating benchmark data for {lead_count:,} leads (bulk SQL).", flush=True)
+        print(
+            f"Generating benchmark data for {lead_count:,} leads in {sizes.teams:,} teams"
+            " (bulk SQL).",
+            flush=True,
+        )
         cr.execute(bulk.RAND_FUNCTION)
         # index builds (bulk_load) get memory; losing the last commit on a crash is fine
         cr.execute(SQL("SET maintenance_work_mem = '512MB'"))

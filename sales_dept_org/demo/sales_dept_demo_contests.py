@@ -50,5 +50,5 @@ class SalesDeptDemo(models.AbstractModel):
             ]
         )
         (running | closed).action_start()
-        closed._close(team.user_id)
+        closed._close(team.user_id, closed._standings())
         self._demo_xmlids({"demo_contest_running": running, "demo_contest_closed": closed})

@@ -56,6 +56,7 @@ class SalesDeptDemo(models.AbstractModel):
     _inherit = "sales.dept.demo"  # pylint: disable=consider-merging-classes-inherited
 
     def _demo_leads(self, rng, company, users, teams, customers):
+        self._demo_stage_rules()
         stages = self.env["crm.stage"].search([("team_id", "=", False)], order="sequence, id")
         open_stages = stages.filtered(lambda stage: not stage.is_won)
         won_stage = stages.filtered("is_won")[:1]
@@ -120,6 +121,15 @@ class SalesDeptDemo(models.AbstractModel):
             lost.action_set_lost(lost_reason_id=lost_reason.id)
         self._demo_activities(rng, created, today)
         self.env["sales.discipline.daily"]._cron_sales_discipline()
+
+    def _demo_stage_rules(self):
+        """The shipped stage rules, before the first lead moves. Installed with
+        its demo, the addon builds the department before its install hook
+        gives the stages their rules: without them no stage qualifies, the
+        stage log marks no lead qualified, and the breakdown finds no meeting
+        in the history. The hook gives the same rules again afterwards."""
+        if not self.env["crm.stage"].search_count([("sales_qualifying", "=", True)]):
+            self.env["crm.stage"]._sales_apply_default_rules()
 
     def _demo_lead_plan(self, rng, day, stages, open_stages, won_stage, customers):
         """Older leads are further down the pipeline; a share of them is lost."""

@@ -72,6 +72,13 @@ class SalesContest(models.Model):
     closed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     winner_ids = fields.Many2many("res.users", string="Winners", readonly=True, copy=False)
     standings = fields.Html("Final standings", readonly=True, copy=False, sanitize=True)
+    close_problem = fields.Text(
+        "Why it is not closed",
+        readonly=True,
+        copy=False,
+        help="Why the daily job could not close the contest when its period ended: "
+        "it stays running until this is put right.",
+    )
     leaderboard = fields.Html(compute="_compute_leaderboard", sanitize=True)
 
     @api.constrains("date_from", "date_to", "rule", "top_count", "threshold", "prize")
@@ -196,18 +203,31 @@ class SalesContest(models.Model):
                     names=", ".join(done.mapped("name")),
                 )
             )
-        closing._close(self.env.user)
+        standings = closing._standings()
+        problems = closing._close_problems(standings)
+        if problems:
+            raise UserError("\n".join(problems.values()))
+        closing._close(self.env.user, standings)
         return True
 
     @api.model
     def _cron_close_ended(self):
         """Closes the running contests whose period ended before the
-        company's today; those a user is closing right now are skipped."""
+        company's today; those a user is closing right now are skipped. One
+        that cannot pay its prize stays running: the reason goes to its
+        chatter once (again only when it changes), the others close."""
         running = self.search([("state", "=", "running")])
         ended = running.filtered(lambda contest: contest.date_to < contest.company_id._sales_date())
         closing = ended._lock_running("SKIP LOCKED")
-        closing._close(self.env.ref("base.user_root"))
-        self.env["ir.cron"]._notify_progress(done=len(closing), remaining=0)
+        standings = closing._standings()
+        problems = closing._close_problems(standings)
+        for contest, problem in problems.items():
+            if contest.close_problem != problem:
+                contest.sudo().close_problem = problem
+                contest.sudo().message_post(body=problem)
+        blocked = self.browse(contest.id for contest in problems)
+        (closing - blocked)._close(self.env.ref("base.user_root"), standings)
+        self.env["ir.cron"]._notify_progress(done=len(closing - blocked), remaining=0)
 
     def _lock_running(self, wait):
         """The contests still running, their rows locked until the commit."""
@@ -224,11 +244,57 @@ class SalesContest(models.Model):
         self.invalidate_recordset(["state"])
         return self.browse(row[0] for row in rows)
 
-    def _close(self, closer):
-        standings = self._standings()
+    @api.model
+    def _winners(self, rows):
+        return self.env["res.users"].union(*(user for _r, user, _v, won in rows if won))
+
+    def _winner_employees(self, winners):
+        """The winners' employees in the contest's company, one query."""
+        return (
+            self.env["hr.employee"]
+            .sudo()
+            .search([("user_id", "in", winners.ids), ("company_id", "=", self.company_id.id)])
+        )
+
+    def _close_problems(self, standings):
+        """{contest: why closing it cannot pay its money prize}: winners
+        without an employee in its company, or the prize's month locked. The
+        prize is dated the company's day it is approved (today): a sheet
+        already confirmed for this month is named."""
+        problems = {}
+        for contest in self.filtered(lambda contest: contest.prize == "money"):
+            winners = self._winners(standings[contest])
+            if not winners:
+                continue
+            missing = winners - contest._winner_employees(winners).user_id
+            reasons = []
+            if missing:
+                reasons.append(
+                    self.env._(
+                        "No employee in %(company)s to pay the prize to: %(people)s. "
+                        "Create their employee records, then close the contest.",
+                        company=contest.company_id.name,
+                        people=", ".join(missing.mapped("name")),
+                    )
+                )
+            try:
+                self.env["sales.bonus.instant"]._check_months_open(
+                    [(contest.company_id.id, contest.company_id._sales_date())]
+                )
+            except UserError as locked:
+                reasons.append(locked.args[0])
+            if reasons:
+                problems[contest] = self.env._(
+                    "Contest %(name)s cannot close: %(reasons)s",
+                    name=contest.name,
+                    reasons=" ".join(reasons),
+                )
+        return problems
+
+    def _close(self, closer, standings):
         for contest in self:
             rows = standings[contest]
-            winners = self.env["res.users"].union(*(user for _r, user, _v, won in rows if won))
+            winners = self._winners(rows)
             board = contest._render(rows)
             contest.sudo().write(
                 {
@@ -236,6 +302,7 @@ class SalesContest(models.Model):
                     "closed_by_id": closer.id,
                     "winner_ids": [fields.Command.set(winners.ids)],
                     "standings": board,
+                    "close_problem": False,
                 }
             )
             contest._give_prizes(winners, closer)
@@ -245,11 +312,7 @@ class SalesContest(models.Model):
         if not winners:
             return
         if self.prize == "money":
-            employees = (
-                self.env["hr.employee"]
-                .sudo()
-                .search([("user_id", "in", winners.ids), ("company_id", "=", self.company_id.id)])
-            )
+            employees = self._winner_employees(winners)
             today = self.company_id._sales_date()
             self.env["sales.bonus.instant"].sudo().create(
                 [

@@ -70,3 +70,4 @@ from . import test_contest_demo
 from . import test_mentor_pay
 from . import test_mentor_adaptation
 from . import test_mentor_demo
+from . import test_demo_plan_breakdown

@@ -15,7 +15,7 @@ from psycopg2.errors import LockNotAvailable
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .bonus_common import NOVEMBER, BonusCommon
+from .bonus_common import NOVEMBER, OCTOBER, BonusCommon
 
 # (user attribute, day, calls)
 FACTS = (
@@ -328,3 +328,95 @@ class TestContest(BonusCommon):
         )
         with self.assertRaises(AccessError):
             contest.with_env(self.env(user=self.user_director, context={})).read(["name"])
+
+    def problem_posts(self, contest):
+        return contest.message_ids.filtered(lambda message: "cannot close" in message.body)
+
+    def test_a_winner_without_employee_stops_the_close_by_name(self):
+        """Over 45 calls Jan, Ewa and Tomasz win; Ewa's employee is archived:
+        the button names her and writes nothing. The job, run twice, leaves
+        the contest running with the reason on its chatter once, and closes
+        the other contest ended the same day (Jan, top 1). Once Ewa has her
+        employee back, the job closes it and pays the three."""
+        contest = self.contest(rule="threshold", threshold=45.0)
+        sprint = self.contest(name="Sprint")
+        self.employee_ewa.active = False
+        with freeze_time(datetime(2026, 11, 1, 9)):
+            with self.assertRaisesRegex(
+                UserError,
+                f"^Contest October calls cannot close: No employee in {self.company.name} to "
+                "pay the prize to: Ewa Hunter. Create their employee records",
+            ):
+                contest.action_close()
+            self.assertRecordValues(contest, [{"state": "running", "winner_ids": []}])
+            self.assertFalse(self.announcements())
+            self.assertFalse(
+                self.env["sales.bonus.instant"].search([("reason", "like", "October calls")])
+            )
+            self.env["sales.contest"]._cron_close_ended()
+            self.env["sales.contest"]._cron_close_ended()
+        self.assertRecordValues(
+            contest + sprint,
+            [
+                {"state": "running", "winner_ids": []},
+                {"state": "closed", "winner_ids": self.user_hunter.ids},
+            ],
+        )
+        self.assertIn("Ewa Hunter", contest.close_problem)
+        self.assertEqual(len(self.problem_posts(contest)), 1)
+        self.assertFalse(self.announcements())
+        self.assertEqual(
+            self.env["sales.bonus.instant"].search([("reason", "like", "Sprint")]).employee_id,
+            self.employee_hunter,
+        )
+        self.employee_ewa.active = True
+        with freeze_time(datetime(2026, 11, 2, 9)):
+            self.env["sales.contest"]._cron_close_ended()
+        self.assertRecordValues(contest, [{"state": "closed", "close_problem": False}])
+        self.assertEqual(
+            self.env["sales.bonus.instant"]
+            .search([("reason", "like", "October calls")])
+            .mapped("employee_id"),
+            self.employee_hunter | self.employee_closer | self.employee_ewa,
+        )
+        self.assertEqual(len(self.announcements()), 1)
+        self.assertEqual(len(self.problem_posts(contest)), 1)
+
+    def test_the_prize_falls_in_the_open_month_or_names_the_locked_sheet(self):
+        """The prize is dated the company's day it is approved. On 1 November,
+        October's sheet confirmed: the October contest closes, its prize dated
+        1 November. On 30 November, November's sheet confirmed too: closing a
+        second one is refused naming November's sheet, nothing written; the
+        job leaves it running with the reason once; on 1 December (Warsaw's
+        day, 02:15) the job closes it, its prize dated 1 December."""
+        first, second = self.contest(), self.contest(name="October calls, again")
+        self.compute_month(OCTOBER).action_confirm()
+        with freeze_time(datetime(2026, 11, 1, 9)):
+            first.action_close()
+        bonuses = self.env["sales.bonus.instant"].search([("reason", "like", "October calls")])
+        self.assertRecordValues(bonuses, [{"date": date(2026, 11, 1), "amount": 500.0}])
+        november = self.compute_month(NOVEMBER)
+        november.action_confirm()
+        with freeze_time(datetime(2026, 11, 30, 12)):
+            with self.assertRaisesRegex(
+                UserError,
+                f"^Contest October calls, again cannot close: {november.name} is confirmed "
+                "and locked",
+            ):
+                second.action_close()
+            self.assertRecordValues(second, [{"state": "running", "winner_ids": []}])
+            self.env["sales.contest"]._cron_close_ended()
+            self.env["sales.contest"]._cron_close_ended()
+        self.assertEqual(second.state, "running")
+        self.assertIn(november.name, second.close_problem)
+        self.assertEqual(len(self.problem_posts(second)), 1)
+        self.assertEqual(
+            self.env["sales.bonus.instant"].search_count([("reason", "like", "October calls")]), 1
+        )
+        with freeze_time(datetime(2026, 12, 1, 1, 15)):
+            self.env["sales.contest"]._cron_close_ended()
+        self.assertRecordValues(second, [{"state": "closed", "close_problem": False}])
+        self.assertRecordValues(
+            self.env["sales.bonus.instant"].search([("reason", "like", "October calls, again")]),
+            [{"employee_id": self.employee_hunter.id, "date": date(2026, 12, 1), "amount": 500.0}],
+        )

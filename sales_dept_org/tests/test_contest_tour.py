@@ -1,6 +1,7 @@
-"""A head runs a contest in a real browser (headless Chromium): creates it
-for North, starts it, reads the leaderboard (Jan 50 calls, Tomasz 20 this
-month) and closes it: Jan wins the 300 prize, approved by the head."""
+"""A head runs a contest in a real browser (headless Chromium), in English
+and in Polish: creates it for North, starts it, reads the leaderboard (Jan
+50 calls, Tomasz 20 this month) and closes it: Jan wins the 300 prize,
+approved by the head."""
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -46,11 +47,11 @@ class TestContestTour(HttpCase):
         )
         calls.facts_stored_until = fields.Date.add(today, days=60)
 
-    def test_head_creates_starts_and_closes_a_contest(self):
+    def _tour(self, tour):
         self.authenticate(self.head.login, self.head.login)
         url = "/odoo/action-sales_dept_org.sales_contest_action/new"
         self.url_open(url, timeout=120)
-        self.start_tour(url, "sales_dept_contest_tour", login=self.head.login)
+        self.start_tour(url, tour, login=self.head.login)
         contest = self.env["sales.contest"].search([("name", "=", "Sprint telefonów")])
         self.assertRecordValues(
             contest,
@@ -60,3 +61,15 @@ class TestContestTour(HttpCase):
             self.env["sales.bonus.instant"].search([("employee_id", "=", self.employee.id)]),
             [{"amount": 300.0, "state": "approved", "approved_by_id": self.head.id}],
         )
+
+    def test_head_creates_starts_and_closes_a_contest(self):
+        self._tour("sales_dept_contest_tour")
+
+    def test_head_in_polish(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["web", "mail", "crm", "sales_team", "sales_dept_org"], ["pl_PL"]
+        )
+        self.head.lang = "pl_PL"
+        # the metric is picked by its Polish name: the head's form speaks Polish
+        self._tour("sales_dept_contest_tour_pl")

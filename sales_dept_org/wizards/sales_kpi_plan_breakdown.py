@@ -27,6 +27,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..engine import kpi
 from ..engine import plan_breakdown as breakdown
@@ -438,45 +439,98 @@ class SalesKpiPlanBreakdown(models.TransientModel):
     @api.model
     def _sales_breakdown_history(self, teams, date_from, date_to):
         """{team id: (History, average won deal)} of ``teams`` from
-        ``date_from`` to ``date_to`` (see the module doc): one grouped read of
-        the funnel, one of the won leads and one of the calls per company,
-        whatever the number of teams. Read as superuser: the caller checked
-        that the user plans these teams."""
+        ``date_from`` to ``date_to`` (see the module doc): one query of the
+        cohort's leads and one read of the calls per company, whatever the
+        number of teams. Read as superuser: the caller checked that the user
+        plans these teams."""
         if not teams:
             return {}
-        start = datetime.combine(date_from, time.min)
-        stop = datetime.combine(date_to + timedelta(days=1), time.min)
-        cohort = [("team_id", "in", teams.ids), ("date", ">=", start), ("date", "<", stop)]
         sudo = self.sudo()
         milestones = sudo._sales_milestone_stages(teams)
-        reached = defaultdict(lambda: (0, 0))
-        for team, stage, count, won in sudo.env["sales.funnel.report"]._read_group(
-            cohort, ["team_id", "stage_id"], ["reached:sum", "won:sum"]
-        ):
-            reached[team.id, stage.id] = (count, won)
-        averages = dict(
-            sudo.env["crm.lead"]._read_group(
-                [
-                    ("team_id", "in", teams.ids),
-                    ("create_date", ">=", start),
-                    ("create_date", "<", stop),
-                    ("stage_id.is_won", "=", True),
-                ],
-                ["team_id"],
-                ["expected_revenue:avg"],
-            )
-        )
+        counts = sudo._sales_cohort_counts(teams, milestones, date_from, date_to)
         calls = sudo._sales_calls_by_team(teams, date_from, date_to)
         result = {}
         for team in teams:
-            qualifying, proposal = milestones.get(team.id, (None, None))
-            meetings = reached[team.id, qualifying][0] if qualifying else 0
-            proposals, won = reached[team.id, proposal] if proposal else (0, 0)
+            meetings, proposals, won, average = counts.get(team.id, (0, 0, 0, None))
             result[team.id] = (
                 breakdown.History(calls.get(team.id, 0), meetings, proposals, won),
-                averages.get(team, 0.0),
+                average or 0.0,
             )
         return result
+
+    @api.model
+    def _sales_cohort_counts(self, teams, milestones, date_from, date_to):
+        """{team id: (meetings, proposals, won, average won deal)}: the leads
+        created in the window reaching the qualifying stage and the closers'
+        first stage, the won ones among the latter, and the expected revenue
+        of the won ones averaged. Counted as the funnel report counts them (a
+        lead reached every stage up to its furthest one, in its log or its
+        current stage; won: active in a won stage), but only over the
+        cohort's leads: the report's view works out every lead's furthest
+        stage before any filter applies."""
+        for model, names in (
+            ("crm.lead", ["team_id", "stage_id", "active", "expected_revenue"]),
+            ("sales.lead.stage.log", ["lead_id", "stage_id"]),
+            ("crm.stage", ["sequence", "is_won"]),
+        ):
+            self.env[model].flush_model(names)
+        places = [
+            SQL(
+                "(%s, %s, %s)",
+                team_id,
+                qualifying or 0,  # no stage: nothing reaches it
+                proposal or 0,
+            )
+            for team_id, (qualifying, proposal) in milestones.items()
+        ]
+        rows = self.env.execute_query(
+            SQL(
+                """
+WITH places AS (
+    SELECT place.team_id, qualifying.sequence AS q_sequence, qualifying.id AS q_id,
+           proposal.sequence AS p_sequence, proposal.id AS p_id
+      FROM (VALUES %(places)s) AS place(team_id, qualifying_id, proposal_id)
+ LEFT JOIN crm_stage qualifying ON qualifying.id = place.qualifying_id
+ LEFT JOIN crm_stage proposal ON proposal.id = place.proposal_id
+), cohort AS (
+    SELECT lead.id, lead.team_id, lead.active, lead.expected_revenue,
+           COALESCE(current.is_won, FALSE) AS in_won_stage
+      FROM crm_lead lead
+ LEFT JOIN crm_stage current ON current.id = lead.stage_id
+     WHERE lead.team_id IN %(teams)s
+       AND lead.create_date >= %(start)s AND lead.create_date < %(stop)s
+), furthest AS (
+    SELECT DISTINCT ON (moves.lead_id) moves.lead_id, stage.sequence, stage.id,
+           COALESCE(stage.is_won, FALSE) AS is_won
+      FROM (SELECT log.lead_id, log.stage_id
+              FROM sales_lead_stage_log log JOIN cohort ON cohort.id = log.lead_id
+            UNION
+            SELECT id, stage_id FROM crm_lead
+             WHERE id IN (SELECT id FROM cohort) AND stage_id IS NOT NULL) AS moves
+      JOIN crm_stage stage ON stage.id = moves.stage_id
+  ORDER BY moves.lead_id, stage.sequence DESC, stage.id DESC
+)
+SELECT places.team_id,
+       COUNT(*) FILTER (WHERE (furthest.sequence, furthest.id) >= (q_sequence, q_id)),
+       COUNT(*) FILTER (WHERE (furthest.sequence, furthest.id) >= (p_sequence, p_id)),
+       COUNT(*) FILTER (WHERE (furthest.sequence, furthest.id) >= (p_sequence, p_id)
+                          AND cohort.active AND furthest.is_won),
+       AVG(cohort.expected_revenue) FILTER (WHERE cohort.active AND cohort.in_won_stage)
+  FROM places
+  JOIN cohort ON cohort.team_id = places.team_id
+  JOIN furthest ON furthest.lead_id = cohort.id
+ GROUP BY places.team_id
+""",
+                places=SQL(", ").join(places),
+                teams=tuple(teams.ids),
+                start=datetime.combine(date_from, time.min),
+                stop=datetime.combine(date_to + timedelta(days=1), time.min),
+            )
+        )
+        return {
+            team_id: (meetings, proposals, won, float(average) if average is not None else None)
+            for team_id, meetings, proposals, won, average in rows
+        }
 
     @api.model
     def _sales_milestone_stages(self, teams):

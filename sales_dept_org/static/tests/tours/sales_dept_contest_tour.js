@@ -5,12 +5,13 @@ import { pickRecord, typeIn } from "./sales_dept_tour_utils";
 
 /* A head runs a contest: creates it for his team (this month by default),
    starts it, reads the live leaderboard and closes it. Widgets are found by
-   field name and buttons by method: the tour runs in Polish and English. */
-registry.category("web_tour.tours").add("sales_dept_contest_tour", {
-    steps: () => [
+   field name and buttons by method; only the metric is picked by its name,
+   in the head's language (``metric``). */
+function contestSteps(metric) {
+    return [
         typeIn(".o_form_view", "name", "Sprint telefonów"),
         ...pickRecord(".o_form_view", "team_ids", "North"),
-        ...pickRecord(".o_form_view", "metric_id", "Calls made"),
+        ...pickRecord(".o_form_view", "metric_id", metric),
         typeIn(".o_form_view", "top_count", "1"),
         typeIn(".o_form_view", "prize_amount", "300"),
         {
@@ -37,5 +38,13 @@ registry.category("web_tour.tours").add("sales_dept_contest_tour", {
             content: "the contest is closed",
             trigger: ".o_statusbar_status [data-value=closed].o_arrow_button_current",
         },
-    ],
+    ];
+}
+
+registry.category("web_tour.tours").add("sales_dept_contest_tour", {
+    steps: () => contestSteps("Calls made"),
+});
+
+registry.category("web_tour.tours").add("sales_dept_contest_tour_pl", {
+    steps: () => contestSteps("Wykonane telefony"),
 });
