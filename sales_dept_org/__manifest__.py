@@ -38,6 +38,7 @@
         "views/sales_money_report_views.xml",
         "views/sales_kpi_plan_breakdown_views.xml",
         "views/crm_stage_views.xml",
+        "views/sales_trainee_wizard_views.xml",
         "views/hr_employee_views.xml",
         "views/crm_team_views.xml",
         "views/crm_lead_views.xml",

@@ -68,6 +68,8 @@ from . import test_contest
 from . import test_contest_tour
 from . import test_contest_demo
 from . import test_mentor_pay
+from . import test_mentor_tour
+from . import test_mentor_wizard
 from . import test_mentor_adaptation
 from . import test_mentor_demo
 from . import test_demo_plan_breakdown

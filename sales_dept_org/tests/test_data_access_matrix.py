@@ -291,6 +291,9 @@ class TestDataAccessMatrix(MatrixCommon):
             "sales.stage.override.wizard": env["sales.stage.override.wizard"].create(
                 {"lead_ids": lead.ids, "stage_id": cls.stage.id, "reason": "Signed on paper"}
             ),
+            "sales.trainee.wizard": env["sales.trainee.wizard"].create(
+                {"employee_id": employee.id}
+            ),
         }
         env.flush_all()
         records["sales.funnel.report"] = env["sales.funnel.report"].search(

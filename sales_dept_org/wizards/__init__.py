@@ -6,3 +6,4 @@ from . import sales_bonus_sheet_reopen
 from . import sales_bonus_sheet_confirm
 from . import sales_kpi_plan_breakdown
 from . import sales_setup_wizard
+from . import sales_trainee_wizard
