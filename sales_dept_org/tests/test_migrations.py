@@ -2,11 +2,18 @@
 rebuilt inside the test transaction (rolled back after each test)."""
 
 import importlib.util
-from datetime import date
+import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
+
+from .kpi_common import KpiCommon
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -240,3 +247,137 @@ class TestMigrations(TransactionCase):
         script.migrate(cr, "18.0.1.0.6")  # again: nothing to move
         cr.execute("SELECT count(*) FROM sales_handoff_turn")
         self.assertEqual(cr.fetchone(), (2,))
+
+
+@tagged("post_install", "-at_install")
+class TestDayTargetsMigration(KpiCommon):
+    """18.0.1.0.8: the day targets of the plan lines, filled period by period.
+
+    March 2026 starts on a Sunday: 22 weekdays; with the public holiday on
+    Tuesday 10 March, 21 working days (the closer: 2,100 -> 100 a day); the
+    hunter also takes Monday 16 and Tuesday 17 off: 19 days (1,900 -> 100 a
+    day). April 2026 starts on a Wednesday: 22 weekdays (2,200 -> 100 a day)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        calendar = cls.env.company.resource_calendar_id  # 8 h Monday to Friday
+        cls.employees.resource_calendar_id = calendar
+        Leave = cls.env["resource.calendar.leaves"]
+        Leave.create(
+            {
+                "name": "Holiday",
+                "calendar_id": calendar.id,
+                "date_from": datetime(2026, 3, 10, 0, 0),
+                "date_to": datetime(2026, 3, 10, 23, 59),
+            }
+        )
+        Leave.create(
+            {
+                "name": "Leave",
+                "calendar_id": calendar.id,
+                "resource_id": cls.employee_hunter.resource_id.id,
+                "date_from": datetime(2026, 3, 16, 0, 0),
+                "date_to": datetime(2026, 3, 17, 23, 59),
+            }
+        )
+        calls = cls.metric("calls_made")
+
+        def plan(name, month, targets, team_target):
+            return cls.env["sales.kpi.plan"].create(
+                {
+                    "name": name,
+                    "team_id": cls.team_north.id,
+                    "date_from": date(2026, month, 1),
+                    "date_to": date(2026, month + 1, 1) - timedelta(days=1),
+                    "line_ids": [Command.create({"metric_id": calls.id, "target": team_target})]
+                    + [
+                        Command.create({"metric_id": calls.id, "user_id": user.id, "target": t})
+                        for user, t in targets
+                    ],
+                }
+            )
+
+        cls.march = plan("North March", 3, [(cls.user_hunter, 1900), (cls.user_closer, 2100)], 4000)
+        cls.april = plan("North April", 4, [(cls.user_closer, 2200)], 2200)
+        cls.lines = (cls.march | cls.april).line_ids
+
+    @staticmethod
+    def _month(first, last, off=()):
+        """100 on each weekday from ``first`` to ``last`` but ``off``, else 0."""
+        days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+        return [0.0 if day.weekday() > 4 or day in off else 100.0 for day in days]
+
+    def _stored(self):
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, day_targets FROM sales_kpi_plan_line WHERE id IN %s",
+                tuple(self.lines.ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _line(self, plan, user):
+        return plan.line_ids.filtered(lambda line: line.user_id == user)
+
+    def test_18_0_1_0_0_day_targets_filled_as_the_compute_spreads_them(self):
+        """Before 18.0.1.0.2 the column did not exist: the pre step adds it
+        empty, the post step fills the person lines (here one line a batch)
+        with what the field's compute gives; the team lines stay empty."""
+        computed = self._stored()
+        march, april = date(2026, 3, 1), date(2026, 4, 1)
+        holiday, leave = date(2026, 3, 10), (date(2026, 3, 16), date(2026, 3, 17))
+        hunter = self._line(self.march, self.user_hunter)
+        closer = self._line(self.march, self.user_closer)
+        closer_april = self._line(self.april, self.user_closer)
+        expected = {
+            hunter.id: self._month(march, date(2026, 3, 31), (holiday, *leave)),
+            closer.id: self._month(march, date(2026, 3, 31), (holiday,)),
+            closer_april.id: self._month(april, date(2026, 4, 30)),
+            **{line.id: None for line in self.lines.filtered(lambda line: not line.user_id)},
+        }
+        self.assertEqual(
+            [sum(expected[line.id]) for line in (hunter, closer, closer_april)],
+            [1900.0, 2100.0, 2200.0],
+        )
+        self.assertEqual(computed, expected)
+        self.env.flush_all()
+        pre = _script("18.0.1.0.8", "pre-day_targets.py")
+        post = _script("18.0.1.0.8", "post-day_targets.py")
+        cr = self.env.cr
+        for today in ("2026-03-01", "2026-03-15", "2026-03-31"):
+            with self.subTest(today=today), freeze_time(f"{today} 09:00:00"), cr.savepoint():
+                cr.execute("ALTER TABLE sales_kpi_plan_line DROP COLUMN day_targets")
+                self.env.invalidate_all()
+
+                pre.migrate(cr, "18.0.1.0.0")
+                self.assertEqual(set(self._stored().values()), {None})
+
+                with patch.object(post, "BATCH", 1):
+                    post.migrate(cr, "18.0.1.0.0")
+                self.assertEqual(self._stored(), expected)
+                self.assertEqual(closer.effective_target, 2100.0)
+
+    def test_filled_day_targets_are_left_alone(self):
+        """A database that has the column (18.0.1.0.2 on) keeps its day
+        targets: a closed month keeps what it was measured and paid on, even
+        where the working hours changed since."""
+        closer = self._line(self.march, self.user_closer)
+        measured = [50.0] * 31
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL("UPDATE sales_kpi_plan_line SET day_targets = %s WHERE id = %s",
+                json.dumps(measured), closer.id)
+        )  # fmt: skip
+        before = self._stored()
+        for version in ("18.0.1.0.2", "18.0.1.0.7"):
+            with self.subTest(version=version):
+                _script("18.0.1.0.8", "pre-day_targets.py").migrate(cr, version)
+                _script("18.0.1.0.8", "post-day_targets.py").migrate(cr, version)
+                self.assertEqual(self._stored(), before)
+        # an old database's lines already filled (a second run) are not spread again
+        post = _script("18.0.1.0.8", "post-day_targets.py")
+        post.migrate(cr, "18.0.1.0.0")
+        self.assertEqual(self._stored(), before)
+        self.assertEqual(before[closer.id], measured)
