@@ -42,6 +42,31 @@ class KpiCommon(SalesDeptCommon):
     def metric(cls, code):
         return cls.env.ref(f"sales_dept_org.kpi_metric_{code}")
 
+    @classmethod
+    def _march_2026_leaves(cls):
+        """Everyone on the company's calendar (8 h Monday to Friday), a public
+        holiday on Tuesday 10 March 2026 and the hunter's leave on Monday 16 and
+        Tuesday 17 March: 21 working days, 19 for the hunter."""
+        calendar = cls.env.company.resource_calendar_id
+        cls.employees.resource_calendar_id = calendar
+        cls.env["resource.calendar.leaves"].create(
+            [
+                {
+                    "name": "Holiday",
+                    "calendar_id": calendar.id,
+                    "date_from": datetime(2026, 3, 10, 0, 0),
+                    "date_to": datetime(2026, 3, 10, 23, 59),
+                },
+                {
+                    "name": "Leave",
+                    "calendar_id": calendar.id,
+                    "resource_id": cls.employee_hunter.resource_id.id,
+                    "date_from": datetime(2026, 3, 16, 0, 0),
+                    "date_to": datetime(2026, 3, 17, 23, 59),
+                },
+            ]
+        )
+
     def _store_at(self, moment):
         """The nightly job, run at ``moment`` (UTC)."""
         with freeze_time(moment):

@@ -14,28 +14,7 @@ class TestKpiPlan(KpiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        calendar = cls.env.company.resource_calendar_id  # 8 h Monday to Friday
-        cls.employees.resource_calendar_id = calendar
-        Leave = cls.env["resource.calendar.leaves"]
-        # a public holiday on Tuesday 10 March, for everybody
-        Leave.create(
-            {
-                "name": "Holiday",
-                "calendar_id": calendar.id,
-                "date_from": datetime(2026, 3, 10, 0, 0),
-                "date_to": datetime(2026, 3, 10, 23, 59),
-            }
-        )
-        # the hunter's leave on Monday 16 and Tuesday 17 March
-        Leave.create(
-            {
-                "name": "Leave",
-                "calendar_id": calendar.id,
-                "resource_id": cls.employee_hunter.resource_id.id,
-                "date_from": datetime(2026, 3, 16, 0, 0),
-                "date_to": datetime(2026, 3, 17, 23, 59),
-            }
-        )
+        cls._march_2026_leaves()
         # the farmer is a trainee until Friday 13 March
         cls.employee_farmer.write(
             {

@@ -3,7 +3,7 @@ rebuilt inside the test transaction (rolled back after each test)."""
 
 import importlib.util
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
@@ -261,26 +261,7 @@ class TestDayTargetsMigration(KpiCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        calendar = cls.env.company.resource_calendar_id  # 8 h Monday to Friday
-        cls.employees.resource_calendar_id = calendar
-        Leave = cls.env["resource.calendar.leaves"]
-        Leave.create(
-            {
-                "name": "Holiday",
-                "calendar_id": calendar.id,
-                "date_from": datetime(2026, 3, 10, 0, 0),
-                "date_to": datetime(2026, 3, 10, 23, 59),
-            }
-        )
-        Leave.create(
-            {
-                "name": "Leave",
-                "calendar_id": calendar.id,
-                "resource_id": cls.employee_hunter.resource_id.id,
-                "date_from": datetime(2026, 3, 16, 0, 0),
-                "date_to": datetime(2026, 3, 17, 23, 59),
-            }
-        )
+        cls._march_2026_leaves()
         calls = cls.metric("calls_made")
 
         def plan(name, month, targets, team_target):
