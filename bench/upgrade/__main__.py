@@ -3,7 +3,8 @@
 import argparse
 import sys
 
-from bench.measure import bench_line
+from bench.__main__ import summary
+from bench.measure import bench_line, meets
 
 from . import snapshot
 
@@ -46,10 +47,18 @@ def cmd_compare(args):
     if not before["sheets"]:
         print("ERROR: no locked sheet before the upgrade: nothing to compare", file=sys.stderr)
         return 1
-    print(bench_line("upgrade_seconds", args.seconds, UPGRADE_SECONDS))
-    print(bench_line("upgrade_counts_differ", len(differences["counts"]), 0))
-    print(bench_line("upgrade_sums_differ", len(differences["sums"]), 0))
-    print(bench_line("upgrade_locked_sheet_hashes_differ", len(differences["sheets"]), 0))
+    results = [
+        (name, value, target, meets(value, target))
+        for name, value, target in (
+            ("upgrade_seconds", args.seconds, UPGRADE_SECONDS),
+            ("upgrade_counts_differ", len(differences["counts"]), 0),
+            ("upgrade_sums_differ", len(differences["sums"]), 0),
+            ("upgrade_locked_sheet_hashes_differ", len(differences["sheets"]), 0),
+        )
+    ]
+    for name, value, target, _met in results:
+        print(bench_line(name, value, target))
+    print(summary(results, []))
     return 0
 
 
