@@ -106,7 +106,4 @@ class Bench:
 
     def report(self, name, ratio, target):
         """Prints the ``BENCH`` line of one figure; returns whether it met the target."""
-        met = measure.meets(ratio, target)
-        self.results.append((name, ratio, target, met))
-        self._out(measure.bench_line(name, ratio, target))
-        return met
+        return measure.report(self.results, name, ratio, target, self._out)

@@ -70,3 +70,13 @@ def bench_line(name, value, target):
     """The line tools read: ``BENCH <name>: <ratio>x (target <= <target>x) ok|MISSES``."""
     verdict = "ok" if meets(value, target) else "MISSES"
     return f"BENCH {name}: {value:.2f}x (target <= {target:g}x) {verdict}"
+
+
+def report(results, name, value, target, out=print):
+    """Writes the ``BENCH`` line of one figure with ``out`` and keeps
+    ``(name, value, target, met)`` in ``results`` for the summary line;
+    returns whether it met its target."""
+    met = meets(value, target)
+    results.append((name, value, target, met))
+    out(bench_line(name, value, target))
+    return met

@@ -209,9 +209,7 @@ def main(argv=None):
     results = []
 
     def report(name, value, target):
-        met = measure.meets(value, target)
-        results.append((name, value, target, met))
-        print(measure.bench_line(name, value, target), flush=True)
+        measure.report(results, name, value, target, out=lambda line: print(line, flush=True))
 
     report("load_lost_updates", len(counts["lost"]), 0)
     report("load_duplicate_sheet_lines", counts["sheet_duplicates"], 0)

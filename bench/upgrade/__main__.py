@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from bench.__main__ import summary
-from bench.measure import bench_line, meets
+from bench.measure import report
 
 from . import snapshot
 
@@ -47,17 +47,14 @@ def cmd_compare(args):
     if not before["sheets"]:
         print("ERROR: no locked sheet before the upgrade: nothing to compare", file=sys.stderr)
         return 1
-    results = [
-        (name, value, target, meets(value, target))
-        for name, value, target in (
-            ("upgrade_seconds", args.seconds, UPGRADE_SECONDS),
-            ("upgrade_counts_differ", len(differences["counts"]), 0),
-            ("upgrade_sums_differ", len(differences["sums"]), 0),
-            ("upgrade_locked_sheet_hashes_differ", len(differences["sheets"]), 0),
-        )
-    ]
-    for name, value, target, _met in results:
-        print(bench_line(name, value, target))
+    results = []
+    for name, value, target in (
+        ("upgrade_seconds", args.seconds, UPGRADE_SECONDS),
+        ("upgrade_counts_differ", len(differences["counts"]), 0),
+        ("upgrade_sums_differ", len(differences["sums"]), 0),
+        ("upgrade_locked_sheet_hashes_differ", len(differences["sheets"]), 0),
+    ):
+        report(results, name, value, target)
     print(summary(results, []))
     return 0
 
