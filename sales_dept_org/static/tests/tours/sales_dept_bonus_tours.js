@@ -1,6 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
+import { clickToDownload } from "./sales_dept_tour_utils";
 
 /* The month's bonus sheet: a head computes and confirms it, the accountant
    exports it (the test then downloads the XLSX). Both start on the sheet. */
@@ -29,10 +30,6 @@ registry.category("web_tour.tours").add("sales_dept_bonus_export_tour", {
             content: "the accountant sees the sheet's lines",
             trigger: ".o_form_view .o_field_widget[name=line_ids] .o_data_row",
         },
-        {
-            content: "export it",
-            trigger: ".o_form_view button[name=action_export_xlsx]",
-            run: "click",
-        },
+        ...clickToDownload("export it", ".o_form_view button[name=action_export_xlsx]"),
     ],
 });

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { pickRecord, typeIn } from "./sales_dept_tour_utils";
+import { clickToDownload, pickRecord, typeIn } from "./sales_dept_tour_utils";
 
 /* Same-day money. The head grants an instant bonus and approves it; the
    accountant marks it paid and downloads the file of what was approved
@@ -40,11 +40,9 @@ registry.category("web_tour.tours").add("sales_dept_instant_pay_tour", {
             content: "the bonus is paid",
             trigger: ".o_statusbar_status [data-value=paid].o_arrow_button_current",
         },
-        {
-            content: "download what was approved today",
-            trigger:
-                ".o_menu_sections [data-menu-xmlid='sales_dept_org.sales_bonus_instant_menu_export_today']",
-            run: "click",
-        },
+        ...clickToDownload(
+            "download what was approved today",
+            ".o_menu_sections [data-menu-xmlid='sales_dept_org.sales_bonus_instant_menu_export_today']"
+        ),
     ],
 });

@@ -3,6 +3,8 @@
    widgets by their field name, never by a label: the same tour runs in
    Polish and in English. */
 
+import { rpcBus } from "@web/core/network/rpc";
+
 /** Opens a menu of the Sales Department dropdown in the CRM app. */
 export function openDepartmentMenu(menuXmlid) {
     return [
@@ -45,5 +47,28 @@ export function pickRecord(scope, name, text) {
             trigger: `.o-autocomplete--dropdown-item > a:contains('${text}')`,
             run: "click",
         },
+    ];
+}
+
+/** Clicks what makes a file, then waits for the server's answer, the
+    download: a tour that ended on the click would let the browser stop
+    before the request reached the server, and no file would be made. */
+export function clickToDownload(content, trigger) {
+    return [
+        {
+            content: "watch for the answer that downloads the file",
+            trigger: "body",
+            run() {
+                const onResponse = ({ detail }) => {
+                    if (detail.result?.type === "ir.actions.act_url") {
+                        rpcBus.removeEventListener("RPC:RESPONSE", onResponse);
+                        document.body.dataset.salesDeptDownload = detail.result.url;
+                    }
+                };
+                rpcBus.addEventListener("RPC:RESPONSE", onResponse);
+            },
+        },
+        { content, trigger, run: "click" },
+        { content: "the file is made", trigger: "body[data-sales-dept-download]" },
     ];
 }
