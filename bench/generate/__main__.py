@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from . import StaleData, ensure_data, open_registry
+from . import StaleData, ensure_data, open_registry, set_clock
 
 DESCRIPTION = """Writes benchmark data for sales_dept_org: a whole sales department
 (companies, teams of salespeople with their sales roles, customers, leads over
@@ -27,8 +27,12 @@ def main(argv=None):
     parser.add_argument("--database", required=True, help="the benchmark database to fill")
     parser.add_argument("--leads", type=int, default=1_000_000, help="scale (default 1,000,000)")
     args = parser.parse_args(argv)
+    registry = open_registry(args.config, args.database)
+    # the generator's SQL dates everything from bench_now(): on the real clock
+    # here (python -m bench sets it, shifted or not, before it generates)
+    set_clock(registry)
     try:
-        ensure_data(open_registry(args.config, args.database), args.leads)
+        ensure_data(registry, args.leads)
     except StaleData as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 3
