@@ -17,6 +17,7 @@ import time
 import traceback
 
 import bench
+from bench import measure
 from bench.context import Bench
 
 STALE_DATA = 3  # exit code: the database holds other data; rebuild it
@@ -96,7 +97,7 @@ def main(argv=None):
             return STALE_DATA
         except Exception:  # the generator's own check failed: no figure is worth reading
             traceback.print_exc()
-            print(summary([], ["generate"]), flush=True)
+            print(measure.summary([], ["generate"]), flush=True)
             return 1
     names = discover(args.only)
     if args.calendar:
@@ -117,16 +118,8 @@ def main(argv=None):
         print(f"  ({time.perf_counter() - start:.0f} s)", flush=True)
     if failed:
         print(f"benchmarks that failed: {', '.join(failed)}", flush=True)
-    print(summary(results, failed), flush=True)
+    print(measure.summary(results, failed), flush=True)
     return 1 if failed else 0
-
-
-def summary(results, failed):
-    """The last line: ``BENCH SUMMARY: <ok> ok, <misses> misses, <errors> errors``
-    (``results``: (name, ratio, target, met) of every figure; ``failed``: the
-    benchmarks that raised)."""
-    met = sum(1 for *_figure, ok in results if ok)
-    return f"BENCH SUMMARY: {met} ok, {len(results) - met} misses, {len(failed)} errors"
 
 
 if __name__ == "__main__":

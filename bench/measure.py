@@ -80,3 +80,11 @@ def report(results, name, value, target, out=print):
     results.append((name, value, target, met))
     out(bench_line(name, value, target))
     return met
+
+
+def summary(results, failed):
+    """The last line: ``BENCH SUMMARY: <ok> ok, <misses> misses, <errors> errors``
+    (``results``: (name, ratio, target, met) of every figure; ``failed``: the
+    benchmarks that raised)."""
+    met = sum(1 for *_figure, ok in results if ok)
+    return f"BENCH SUMMARY: {met} ok, {len(results) - met} misses, {len(failed)} errors"

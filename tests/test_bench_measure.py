@@ -107,8 +107,6 @@ def test_runner_discovers_benchmark_modules_by_name():
 
 
 def test_summary_counts_figures_met_missed_and_benchmarks_that_raised():
-    from bench.__main__ import summary
-
     results = [("a", 0.9, 1.0, True), ("b", 1.2, 1.0, False), ("c", 1.0, 1.0, True)]
-    assert summary(results, ["bench_x"]) == "BENCH SUMMARY: 2 ok, 1 misses, 1 errors"
-    assert summary([], []) == "BENCH SUMMARY: 0 ok, 0 misses, 0 errors"
+    assert measure.summary(results, ["bench_x"]) == "BENCH SUMMARY: 2 ok, 1 misses, 1 errors"
+    assert measure.summary([], []) == "BENCH SUMMARY: 0 ok, 0 misses, 0 errors"

@@ -29,7 +29,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bench import measure
-from bench.__main__ import summary
 from bench.generate import open_registry
 
 from . import plan as load_plan
@@ -218,7 +217,7 @@ def main(argv=None):
     report("load_serialization_retries", retried / max(len(answers), 1), 0.05)
     report("load_stage_move_p95_vs_idle", measure.ratio(load_p95, idle_p95), 3.0)
     report("load_calls_refused", len(refused), 0)
-    print(summary(results, failed), flush=True)
+    print(measure.summary(results, failed), flush=True)
     return 1 if failed else 0
 
 

@@ -3,8 +3,7 @@
 import argparse
 import sys
 
-from bench.__main__ import summary
-from bench.measure import report
+from bench.measure import report, summary
 
 from . import snapshot
 
