@@ -41,6 +41,7 @@ class HrEmployee(models.Model):
     # the phone system names agents by it (sales.call.integration)
     sales_phone_extension = fields.Char(
         "Phone Extension",
+        index="btree_not_null",
         groups="hr.group_hr_user,sales_dept_org.group_sales_dept_admin",
         help="The employee's extension on the company's phone system.",
     )
