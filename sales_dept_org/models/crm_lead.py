@@ -76,6 +76,14 @@ class CrmLead(models.Model):
         "Stage History",
         groups="sales_dept_org.group_sales_dept_salesperson,sales_dept_org.group_sales_dept_admin",
     )
+    # the stages the lead reached in the funnel report: a bar of the funnel
+    # opens its leads by it (sales.funnel.report.action_open_leads)
+    sales_funnel_ids = fields.One2many(
+        "sales.funnel.report",
+        "lead_id",
+        "Funnel Stages Reached",
+        groups="sales_dept_org.group_sales_dept_salesperson",
+    )
     # who sourced and who won the lead (crm_lead_handoff.py)
     hunter_user_id = fields.Many2one(
         "res.users",

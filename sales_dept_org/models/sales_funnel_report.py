@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 CUSTOMER_TYPES = [("new", "New customer"), ("existing", "Existing customer")]
@@ -74,6 +74,21 @@ class SalesFunnelReport(models.Model):
         "To next stage (%)", readonly=True, aggregator="avg", digits=(16, 1)
     )
     conversion_won = fields.Float("To won (%)", readonly=True, aggregator="avg", digits=(16, 1))
+
+    @api.model
+    def action_open_leads(self, domain, label):
+        """The leads behind a figure of the funnel: those with a row of this
+        report in ``domain`` (a bar's stage and cut, with the search), lost
+        ones included, since they reached the stage too; ``label`` names
+        the bar."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Leads reached: %s", label),
+            "res_model": "crm.lead",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [("sales_funnel_ids", "any", domain)],
+            "context": {"active_test": False, "create": False},
+        }
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -224,6 +224,29 @@ class TestFunnelReport(SalesInvoiceCommon):
         )
         self.assertEqual(regions, {(self.state,): (1,)})
 
+    def _opened(self, domain):
+        action = self.Report.action_open_leads(domain, "bar")
+        leads = self.env["crm.lead"].with_context(**action["context"]).search(action["domain"])
+        return sorted(leads.mapped("name"))
+
+    def test_a_bar_opens_the_leads_it_counts(self):
+        """Each bar opens as many leads as it shows: Qualified 4 (L3 lost,
+        yet it reached it); Proposition of existing customers 2 (L2 skipped
+        it on its way to Won); Negotiation of new customers none."""
+        _new, qualified, proposition, negotiation, _won = self.stages
+
+        def at(stage, *cut):
+            return [*self.north, ("stage_id", "=", stage.id), *cut]
+
+        self.assertEqual(self._opened(at(qualified)), ["L1", "L2", "L3", "L5"])
+        self.assertEqual(
+            self._opened(at(proposition, ("customer_type", "=", "existing"))), ["L1", "L2"]
+        )
+        self.assertEqual(self._opened(at(negotiation, ("customer_type", "=", "new"))), [])
+        # every stage: as many leads as reached
+        for (stage,), (reached,) in self._by(self.north, ["stage_id"], ["reached:sum"]).items():
+            self.assertEqual(len(self._opened(at(stage))), reached, stage.name)
+
     def test_period_filter_on_lead_creation(self):
         # L6 created last year falls out of this year's funnel
         l6 = self.leads[5]
@@ -265,3 +288,12 @@ class TestFunnelReport(SalesInvoiceCommon):
         rows = self.env["sales.funnel.report"].search([("lead_id", "in", self.leads.ids)])
         self.assertEqual(rows.team_id, self.team_north)
         self.assertEqual(len(rows), 6 + 4 + 3 + 2 + 2)
+
+    @users("sdo_hunter")
+    def test_salesperson_opens_only_the_leads_they_read(self):
+        """The bar counts the team; the leads it opens are those the
+        salesperson reads: the hunter's own L4 (lost), L5 and L6 at New, L5
+        at Qualified; never L7 of South."""
+        new, qualified = self.stages[:2]
+        self.assertEqual(self._opened([("stage_id", "=", new.id)]), ["L4", "L5", "L6"])
+        self.assertEqual(self._opened([("stage_id", "=", qualified.id)]), ["L5"])

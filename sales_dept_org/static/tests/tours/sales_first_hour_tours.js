@@ -24,6 +24,26 @@ registry.category("web_tour.tours").add("sales_funnel_chart_tour", {
             trigger: ".o_sales_funnel_stage:nth-child(2) .o_sales_funnel_conversion:contains('50,0%')",
         },
         {
+            content: "open the leads behind the second stage",
+            trigger: ".o_sales_funnel_stage:nth-child(2) .o_sales_funnel_bar",
+            run: "click",
+        },
+        {
+            content: "the two leads that reached it, and no other",
+            trigger:
+                ".o_list_view:has(.o_data_row:contains('L0')):has(.o_data_row:contains('L1'))" +
+                ":not(:has(.o_data_row:nth-child(3)))",
+        },
+        {
+            content: "back to the funnel",
+            trigger: ".o_breadcrumb .breadcrumb-item:first-child a",
+            run: "click",
+        },
+        {
+            content: "the funnel again",
+            trigger: ".o_sales_funnel_stage:nth-child(2) .o_sales_funnel_bar:contains('2')",
+        },
+        {
             content: "open the search options",
             trigger: ".o_searchview_dropdown_toggler",
             run: "click",

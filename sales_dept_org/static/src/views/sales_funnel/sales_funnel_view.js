@@ -9,6 +9,7 @@
 import { Component } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
 import { getGroupBy } from "@web/search/utils/group_by";
 import { formatFloat, formatInteger } from "@web/views/fields/formatters";
 import { graphView } from "@web/views/graph/graph_view";
@@ -48,12 +49,22 @@ export class SalesFunnelRenderer extends Component {
     static template = "sales_dept_org.SalesFunnelRenderer";
     static props = ["*"];
 
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+    }
+
+    get openTitle() {
+        return _t("Open the leads");
+    }
+
     get funnels() {
         const { datasets, labels } = this.props.model.data;
         return datasets.map((dataset) => ({
             label: datasets.length > 1 ? dataset.label : "",
-            rows: funnelRows(labels, dataset.data).map((row) => ({
+            rows: funnelRows(labels, dataset.data).map((row, index) => ({
                 ...row,
+                domain: dataset.domains[index],
                 reachedText: formatInteger(row.reached),
                 conversionText:
                     row.conversion === null
@@ -63,6 +74,19 @@ export class SalesFunnelRenderer extends Component {
                           }),
             })),
         }));
+    }
+
+    /** Opens the leads behind a bar (an empty bar has none, and no domain). */
+    async openLeads(funnel, row) {
+        if (!row.reached) {
+            return;
+        }
+        const label = [row.stage, funnel.label].filter(Boolean).join(" · ");
+        const action = await this.orm.call("sales.funnel.report", "action_open_leads", [
+            row.domain,
+            label,
+        ]);
+        await this.action.doAction(action);
     }
 }
 
