@@ -2,7 +2,7 @@
     "name": "Sales Department Organisation",
     "summary": "Roles, regulated pipeline, KPI plans, pay and report rhythm "
     "for a sales department on top of the standard CRM",
-    "version": "18.0.1.0.8",
+    "version": "18.0.1.0.9",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "Sales Dept Org Contributors",
