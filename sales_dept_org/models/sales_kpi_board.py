@@ -270,7 +270,7 @@ class SalesKpiBoard(models.Model):
         ]
         parts = [defaultdict(lambda: [0.0, 0]) for _period in periods]
         if queries:
-            for index, metric_id, user_id, _day, _company, amount, count in self.env.execute_query(
+            for index, metric_id, user_id, _day, _company, amount, count in metrics._execute_facts(
                 SQL(" UNION ALL ").join(queries)
             ):
                 sums = parts[index][metric_id, user_id]

@@ -52,12 +52,24 @@ class SalesKpiMetric(models.Model):
         credited (the money report)."""
         query = self._fact_parts_sql(users, date_from, date_to, group_by_day)
         parts = defaultdict(lambda: [0.0, 0])
-        rows = self.env.execute_query(query) if query else []
+        rows = self._execute_facts(query) if query else []
         for metric_id, user_id, day, _company_id, amount, count in rows:
             key = (metric_id, user_id, day) if group_by_day else (metric_id, user_id)
             parts[key][0] += amount
             parts[key][1] += count
         return {key: tuple(value) for key, value in parts.items()}
+
+    @api.model
+    def _execute_facts(self, query):
+        """The rows of a facts statement (``_fact_parts_sql``, or several
+        joined), run without PostgreSQL's JIT compiler. Past a few days of
+        live facts at a million leads the statement's estimated cost passes
+        ``jit_above_cost``, and compiling its thousand expressions costs more
+        than running them: a board team of 6 people took 1.8 s, 1.5 s of it
+        compiling (0.6 s without), and a month of everybody's facts 13.4 s
+        (3.6 s without). Sent with the statement: one round trip; ``SET
+        LOCAL`` lasts until the transaction ends."""
+        return self.env.execute_query(SQL("SET LOCAL jit = off; %s", query))
 
     def _fact_parts_sql(self, users, date_from, date_to, group_by_day=False):
         """The statement of ``_read_fact_parts``, rows of (metric_id, user_id,

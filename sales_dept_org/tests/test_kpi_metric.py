@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from .kpi_common import KpiCommon
 
@@ -287,6 +287,14 @@ class TestKpiMetric(KpiCommon):
         for users in (self.people[:1], many):
             with self.assertQueryCount(1):
                 self.metrics._read_facts(users, *MARCH, group_by_day=True)
+
+    def test_facts_are_read_without_jit_compiling(self):
+        """Compiling a facts statement costs more than running it at scale
+        (``_execute_facts``): it runs with JIT off, whatever the server's
+        setting."""
+        self.env.cr.execute(SQL("SET LOCAL jit = on"))
+        self.assertTrue(self.metrics._read_facts(self.people, *MARCH))
+        self.assertEqual(self.env.execute_query(SQL("SHOW jit")), [("off",)])
 
     def test_stored_facts_equal_live_and_cron_twice_changes_nothing(self):
         live = self.metrics._read_facts(self.people, *MARCH, group_by_day=True)
